@@ -1,0 +1,12 @@
+"""Analytic 2-D loss surfaces with value, gradient and Hessian (plain NumPy; no Streamlit).
+
+>>> import surfaces
+>>> s = surfaces.get("quadratic", condition_number=25.0, angle=30.0)
+>>> s.gradient((0.0, 0.0)).shape
+(2,)
+"""
+
+from surfaces.base import Param, Surface
+from surfaces.registry import get, names, parameters
+
+__all__ = ["Param", "Surface", "get", "names", "parameters"]

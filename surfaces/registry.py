@@ -1,0 +1,50 @@
+"""Name → surface family. Each family module exposes ``PARAMS`` (a tuple of
+:class:`~surfaces.base.Param`) and ``build(**params) -> Surface``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from surfaces import quadratic
+from surfaces.base import Param, Surface
+
+FAMILIES: dict[str, ModuleType] = {
+    "quadratic": quadratic,
+}
+
+
+def names() -> list[str]:
+    """Registry names of every surface family, in the order the app lists them."""
+    return list(FAMILIES)
+
+
+def parameters(name: str) -> tuple[Param, ...]:
+    """The keyword parameters of family ``name`` with defaults, ranges and labels."""
+    return _family(name).PARAMS
+
+
+def get(name: str, **params) -> Surface:
+    """Build surface ``name`` with validated keyword parameters (missing ones take defaults).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, an unknown parameter, or a value outside its range.
+    TypeError
+        For a value of the wrong type.
+    """
+    family = _family(name)
+    specs = {spec.name: spec for spec in family.PARAMS}
+    unknown = sorted(set(params) - set(specs))
+    if unknown:
+        raise ValueError(
+            f"Unknown parameter(s) {unknown} for surface {name!r}; it takes {sorted(specs)}."
+        )
+    values = {key: spec.validate(params.get(key, spec.default)) for key, spec in specs.items()}
+    return family.build(**values)
+
+
+def _family(name: str) -> ModuleType:
+    if not isinstance(name, str) or name not in FAMILIES:
+        raise ValueError(f"Unknown surface {name!r}; choose one of {names()}.")
+    return FAMILIES[name]
