@@ -1,0 +1,25 @@
+"""Optimizer update rules, the trajectory runner and the vectorised sweep (plain NumPy).
+
+>>> import surfaces, optimizers
+>>> s = surfaces.get("quadratic", condition_number=10.0)
+>>> t = optimizers.run(s, optimizers.get("gd", lr=0.1), x0=(-2.0, 1.5), steps=500)
+>>> t.status
+'converged'
+"""
+
+from optimizers.registry import OPTIONS, Optimizer, get, hyperparameters, names
+from optimizers.runner import Trajectory, run, stability_explanation
+from optimizers.sweep import SweepResult, sweep
+
+__all__ = [
+    "OPTIONS",
+    "Optimizer",
+    "SweepResult",
+    "Trajectory",
+    "get",
+    "hyperparameters",
+    "names",
+    "run",
+    "stability_explanation",
+    "sweep",
+]
