@@ -1,0 +1,1 @@
+"""Streamlit glue: shared controls, session state that survives pages, cached computations."""

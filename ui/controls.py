@@ -1,0 +1,276 @@
+"""The controls every page shares: surface, optimizer, learning rate, steps, start, seed.
+
+Keys are explicit and start with ``dl_`` (see :mod:`ui.state`): a choice made on one page is
+the same choice on the next. Parameters are remembered per surface (``dl_surface.<name>.<param>``),
+learning rates per surface and optimizer (a good step on the bowl is a bad one on Rosenbrock).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+
+import optimizers
+import surfaces
+from ui import compute
+from ui.state import default, set_value
+
+#: The learning-rate slider's stops: 1e-4 … 10 on a log scale, as plain numbers (3 digits).
+LR_OPTIONS: tuple[float, ...] = tuple(
+    sorted({float(f"{value:.3g}") for value in np.geomspace(1e-4, 10.0, 401)})
+)
+STEP_CHOICES = (10, 2000)
+TOLERANCES = (1e-3, 1e-4, 1e-6, 1e-8, 1e-10)
+
+
+@dataclass(frozen=True)
+class SurfaceChoice:
+    """The chosen surface as plain, hashable values (the cache keys)."""
+
+    name: str
+    params: tuple
+
+    @property
+    def surface(self) -> surfaces.Surface:
+        return compute.surface(self.name, self.params)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything :func:`optimizers.run` needs, as plain values, plus the chosen surface."""
+
+    surface: SurfaceChoice
+    optimizer: str
+    hyperparameters: tuple
+    options: tuple = ()
+    x0: tuple[float, float] = (0.0, 0.0)
+    steps: int = 200
+    tol: float = 1e-6
+    batch_size: int | None = None
+    noise: float = 0.0
+    seed: int = 0
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def lr(self) -> float:
+        return dict(self.hyperparameters)["lr"]
+
+    def run(self) -> optimizers.Trajectory:
+        """The cached trajectory for these settings."""
+        return compute.trajectory(
+            self.surface.name, self.surface.params, self.optimizer, self.hyperparameters,
+            self.options, self.x0, self.steps, self.tol, self.batch_size, self.noise, self.seed,
+        )
+
+
+def snap_lr(value: float) -> float:
+    """The slider stop nearest ``value`` on the log scale (clamped to 1e-4 … 10)."""
+    value = min(max(float(value), LR_OPTIONS[0]), LR_OPTIONS[-1])
+    logs = np.log(LR_OPTIONS)
+    return LR_OPTIONS[int(np.argmin(np.abs(logs - math.log(value))))]
+
+
+def surface_title(name: str) -> str:
+    return compute.surface(name, ()).title if name != "custom" else "Custom formula"
+
+
+def surface_controls(allowed: tuple[str, ...] | None = None) -> SurfaceChoice:
+    """Surface picker and that surface's own parameters."""
+    names = list(allowed or surfaces.names())
+    if default("dl_surface", names[0]) not in names:
+        set_value("dl_surface", names[0])
+    name = st.selectbox("Surface", names, key="dl_surface", format_func=surface_title)
+    values = {}
+    for spec in surfaces.parameters(name):
+        key = f"dl_surface.{name}.{spec.name}"
+        default(key, spec.default)
+        values[spec.name] = _param_widget(spec, key)
+    return SurfaceChoice(name, tuple(sorted(values.items())))
+
+
+def _param_widget(spec: surfaces.Param, key: str):
+    label, help_text = spec.label, spec.help or None
+    if spec.kind == "bool":
+        return st.toggle(label, key=key, help=help_text)
+    if spec.kind == "choice":
+        return st.selectbox(label, spec.choices, key=key, help=help_text)
+    if spec.kind == "text":
+        return st.text_input(label, key=key, help=help_text, max_chars=int(spec.high or 200))
+    if spec.kind == "int":
+        return int(st.number_input(label, min_value=int(spec.low), max_value=int(spec.high),
+                                   step=1, key=key, help=help_text))
+    if spec.log:
+        options = tuple(sorted({float(f"{v:.3g}") for v in np.geomspace(spec.low, spec.high, 61)}
+                               | {float(spec.default)}))
+        if st.session_state[key] not in options:
+            set_value(key, min(options, key=lambda o: abs(math.log(o / st.session_state[key]))))
+        return st.select_slider(label, options=options, key=key, help=help_text,
+                                format_func=lambda v: f"{v:g}")
+    return st.slider(label, min_value=float(spec.low), max_value=float(spec.high), key=key,
+                     help=help_text)
+
+
+def optimizer_picker(key: str = "dl_optimizer", label: str = "Optimizer",
+                     allowed: tuple[str, ...] | None = None) -> str:
+    names = list(allowed or optimizers.names())
+    if default(key, names[0]) not in names:
+        set_value(key, names[0])
+    return st.selectbox(label, names, key=key,
+                        format_func=lambda n: optimizers.get(n).title)
+
+
+def hyperparameter_controls(choice: SurfaceChoice, name: str, start: tuple[float, float],
+                            key_prefix: str = "dl") -> tuple:
+    """Learning rate (log slider with the stability hints) and the rule's other knobs."""
+    lr_key = f"{key_prefix}_lr.{choice.name}.{name}"
+    if lr_key not in st.session_state:
+        set_value(lr_key, snap_lr(compute.suggested_lr(choice.name, choice.params, name, start)))
+    lr = st.select_slider("Learning rate", options=LR_OPTIONS, key=lr_key,
+                          format_func=lambda v: f"{v:g}",
+                          help="Step size η, on a log scale from 0.0001 to 10.")
+    values = {"lr": lr}
+    for spec in optimizers.hyperparameters(name):
+        if spec.name in ("lr", "eps"):
+            continue
+        key = f"{key_prefix}_hp.{name}.{spec.name}"
+        default(key, spec.default)
+        low = 0.01 if spec.low_open else spec.low
+        high = 0.999 if spec.name == "b2" else 0.99
+        if not low <= st.session_state[key] <= high:
+            set_value(key, min(max(st.session_state[key], low), high))
+        values[spec.name] = st.slider(spec.label, min_value=low, max_value=high, key=key,
+                                      step=0.001 if spec.name == "b2" else 0.01,
+                                      format="%.3f" if spec.name == "b2" else "%.2f")
+    stability_hint(choice, name, start, values)
+    return tuple(values.items())
+
+
+def stability_hint(choice: SurfaceChoice, name: str, start, values: dict) -> None:
+    """Show 2/λmax and the best fixed step next to the learning rate, and say where H is taken."""
+    curvature, where = compute.reference_curvature(choice.name, choice.params, start)
+    if curvature.gd_stability_limit is None:
+        st.caption(f"No stability limit from the Hessian {where}: it is not positive definite "
+                   f"({curvature.kind}), so no fixed step is safe everywhere.")
+        return
+    text = (f"Stability limit 2/λmax = **{curvature.gd_stability_limit:.3g}** · best fixed "
+            f"step 2/(λmin+λmax) = **{curvature.best_fixed_step:.3g}**")
+    if name == "momentum":
+        limit = curvature.momentum_stability_limit(values.get("momentum", 0.0))
+        text += f" · with momentum 2(1+β)/λmax = **{limit:.3g}**"
+    elif name == "nesterov":
+        beta = values.get("momentum", 0.0)
+        text += f" · Nesterov 2(1+β)/((1+2β)λmax) = **{2 * (1 + beta) / ((1 + 2 * beta) * curvature.lambda_max):.3g}**"
+    st.caption(f"{text} (Hessian {where}; κ = {curvature.condition_number:.3g}).")
+
+
+def run_controls(choice: SurfaceChoice, optimizer_name: str, hyperparameters: tuple,
+                 stochastic: bool = True) -> RunSettings:
+    """Steps, start point, seed and the options in an expander; returns the full settings."""
+    surface = choice.surface
+    default("dl_steps", 200)
+    steps = st.slider("Steps", min_value=STEP_CHOICES[0], max_value=STEP_CHOICES[1], step=10,
+                      key="dl_steps")
+    x0 = start_controls(choice)
+    batch_size, noise, seed = None, 0.0, 0
+    with st.expander("Noise, schedule and regularisation"):
+        if stochastic and surface.n_samples:
+            n = surface.n_samples
+            default("dl_full_batch", True)
+            full = st.toggle("Full batch (exact gradient)", key="dl_full_batch")
+            if not full:
+                key = "dl_batch_size"
+                default(key, 1)
+                set_value(key, min(max(int(st.session_state[key]), 1), n))
+                batch_size = int(st.slider("Mini-batch size", 1, n, key=key))
+        elif stochastic:
+            default("dl_noise", 0.0)
+            noise = st.slider("Gradient noise σ", 0.0, 5.0, step=0.05, key="dl_noise")
+        if stochastic:
+            default("dl_seed", 0)
+            seed = int(st.number_input("Seed", min_value=0, max_value=10_000, step=1,
+                                       key="dl_seed"))
+        default("dl_decay", 0.0)
+        decay = st.number_input("Learning-rate decay d (η/(1 + d·t))", min_value=0.0,
+                                max_value=10.0, step=0.01, key="dl_decay", format="%.3f")
+        default("dl_clip", 0.0)
+        clip = st.number_input("Clip gradient norm at (0 = off)", min_value=0.0,
+                               max_value=1e6, step=1.0, key="dl_clip")
+        default("dl_weight_decay", 0.0)
+        weight_decay = st.number_input("L2 weight decay λ", min_value=0.0, max_value=10.0,
+                                       step=0.01, key="dl_weight_decay", format="%.3f")
+        default("dl_tol", 1e-6)
+        tol = st.select_slider("Converged when ‖∇f‖ <", options=TOLERANCES, key="dl_tol",
+                               format_func=lambda v: f"{v:g}")
+    options = (("decay", float(decay)), ("weight_decay", float(weight_decay)))
+    if clip > 0:
+        options += (("clip", float(clip)),)
+    return RunSettings(choice, optimizer_name, hyperparameters, options, x0, int(steps),
+                       float(tol), batch_size, float(noise), seed)
+
+
+def start_keys(choice: SurfaceChoice) -> tuple[str, str]:
+    return f"dl_start.{choice.name}.x", f"dl_start.{choice.name}.y"
+
+
+def start_controls(choice: SurfaceChoice) -> tuple[float, float]:
+    """Two number inputs for the start point (a click on the contour also sets them)."""
+    surface = choice.surface
+    key_x, key_y = start_keys(choice)
+    default(key_x, float(surface.start[0]))
+    default(key_y, float(surface.start[1]))
+    (xmin, xmax), (ymin, ymax) = surface.bounds
+    reach = 10 * surface.half_diagonal
+    cx, cy = surface.center
+    for key, low, high in ((key_x, cx - reach, cx + reach), (key_y, cy - reach, cy + reach)):
+        set_value(key, min(max(float(st.session_state[key]), low), high))
+    left, right = st.columns(2)
+    x = left.number_input("Start x", min_value=cx - reach, max_value=cx + reach,
+                          step=0.1, key=key_x, format="%.3f")
+    y = right.number_input("Start y", min_value=cy - reach, max_value=cy + reach,
+                           step=0.1, key=key_y, format="%.3f")
+    return float(x), float(y)
+
+
+def set_start_from_click(choice: SurfaceChoice, chart_key: str) -> None:
+    """``on_select`` callback of a contour chart: the clicked point becomes the start."""
+    event = st.session_state.get(chart_key)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if not points:
+        return
+    x, y = points[0].get("x"), points[0].get("y")
+    if x is None or y is None or not (math.isfinite(x) and math.isfinite(y)):
+        return
+    key_x, key_y = start_keys(choice)
+    set_value(key_x, float(x))
+    set_value(key_y, float(y))
+
+
+def checked_surface(choice: SurfaceChoice) -> surfaces.Surface:
+    """Build the chosen surface, or show why it cannot be built and stop this run."""
+    try:
+        return choice.surface
+    except (ValueError, TypeError) as error:
+        st.error(f"This surface cannot be built: {error}")
+        st.stop()
+
+
+def playground_sidebar(allowed_surfaces=None, allowed_optimizers=None) -> RunSettings:
+    """The Playground's full set of controls in the sidebar."""
+    with st.sidebar:
+        choice = surface_controls(allowed_surfaces)
+        checked_surface(choice)
+        name = optimizer_picker(allowed=allowed_optimizers)
+        start = start_point_value(choice)
+        hyperparameters = hyperparameter_controls(choice, name, start)
+        return run_controls(choice, name, hyperparameters)
+
+
+def start_point_value(choice: SurfaceChoice) -> tuple[float, float]:
+    """The start point as chosen so far (before its widgets are drawn)."""
+    key_x, key_y = start_keys(choice)
+    surface = choice.surface
+    return (float(st.session_state.get(key_x, surface.start[0])),
+            float(st.session_state.get(key_y, surface.start[1])))
