@@ -7,6 +7,16 @@
 """
 
 from surfaces.base import Param, Surface
+from surfaces.curvature import Curvature, curvature, reference_curvature
 from surfaces.registry import get, names, parameters
 
-__all__ = ["Param", "Surface", "get", "names", "parameters"]
+__all__ = [
+    "Curvature",
+    "Param",
+    "Surface",
+    "curvature",
+    "get",
+    "names",
+    "parameters",
+    "reference_curvature",
+]

@@ -5,11 +5,29 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from surfaces import quadratic
+from surfaces import (
+    beale,
+    himmelblau,
+    least_squares,
+    logistic,
+    quadratic,
+    rastrigin,
+    rosenbrock,
+    saddle,
+    six_hump_camel,
+)
 from surfaces.base import Param, Surface
 
 FAMILIES: dict[str, ModuleType] = {
     "quadratic": quadratic,
+    "rosenbrock": rosenbrock,
+    "saddle": saddle,
+    "logistic": logistic,
+    "least_squares": least_squares,
+    "himmelblau": himmelblau,
+    "rastrigin": rastrigin,
+    "beale": beale,
+    "six_hump_camel": six_hump_camel,
 }
 
 
