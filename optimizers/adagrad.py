@@ -16,8 +16,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optimizers.elementwise import sqrt
 from optimizers.hyper import epsilon, learning_rate
 
+#: The update rule in LaTeX, for the pages.
+FORMULA = r"s_{t+1} = s_t + g_t^2, \qquad x_{t+1} = x_t - \frac{\eta}{\sqrt{s_{t+1}} + \epsilon}\, g_t"
 TITLE = "AdaGrad"
 HYPERPARAMETERS = (
     learning_rate(1e-2),
@@ -36,4 +39,4 @@ def init(params) -> State:
 def step(params, grad, state: State, lr, eps):
     """``s ← s + g²``, ``x ← x − lr·g/(√s + ε)``; returns ``(params, state)``."""
     sum_of_squares = state.sum_of_squares + grad * grad
-    return params - lr * grad / (sum_of_squares**0.5 + eps), State(sum_of_squares)
+    return params - lr * grad / (sqrt(sum_of_squares) + eps), State(sum_of_squares)

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 from optimizers.hyper import learning_rate
 
+#: The update rule in LaTeX, for the pages.
+FORMULA = r"x_{t+1} = x_t - \eta\, \nabla f(x_t)"
 TITLE = "Gradient descent"
 HYPERPARAMETERS = (learning_rate(1e-3),)
 

@@ -18,6 +18,8 @@ import numpy as np
 
 from optimizers.hyper import decay_rate, learning_rate
 
+#: The update rule in LaTeX, for the pages.
+FORMULA = r"v_{t+1} = \beta\, v_t + \nabla f(x_t), \qquad x_{t+1} = x_t - \eta\, v_{t+1}"
 TITLE = "Momentum (heavy ball)"
 HYPERPARAMETERS = (learning_rate(1e-3), decay_rate("momentum", 0.9, "Momentum β"))
 

@@ -18,6 +18,8 @@ import numpy as np
 
 from optimizers.hyper import learning_rate
 
+#: The update rule in LaTeX, for the pages.
+FORMULA = r"x_{t+1} = x_t - \eta\, H(x_t)^{-1}\, \nabla f(x_t)"
 TITLE = "Newton"
 HYPERPARAMETERS = (learning_rate(1.0),)
 NEEDS_HESSIAN = True

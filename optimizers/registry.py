@@ -58,6 +58,11 @@ class Optimizer:
         return self.rule.TITLE
 
     @property
+    def formula(self) -> str:
+        """The update rule in LaTeX."""
+        return self.rule.FORMULA
+
+    @property
     def lr(self) -> float:
         return self.hyperparameters["lr"]
 

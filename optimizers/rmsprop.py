@@ -16,8 +16,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optimizers.elementwise import sqrt
 from optimizers.hyper import decay_rate, epsilon, learning_rate
 
+#: The update rule in LaTeX, for the pages.
+FORMULA = r"s_{t+1} = \rho\, s_t + (1-\rho)\, g_t^2, \qquad x_{t+1} = x_t - \frac{\eta}{\sqrt{s_{t+1}} + \epsilon}\, g_t"
 TITLE = "RMSprop"
 HYPERPARAMETERS = (
     learning_rate(1e-2),
@@ -37,4 +40,4 @@ def init(params) -> State:
 def step(params, grad, state: State, lr, rho, eps):
     """``s ← ρ·s + (1−ρ)·g²``, ``x ← x − lr·g/(√s + ε)``; returns ``(params, state)``."""
     mean_square = rho * state.mean_square + (1.0 - rho) * grad * grad
-    return params - lr * grad / (mean_square**0.5 + eps), State(mean_square)
+    return params - lr * grad / (sqrt(mean_square) + eps), State(mean_square)
