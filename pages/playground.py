@@ -1,0 +1,30 @@
+"""Playground: one optimizer on one surface, animated over the contour."""
+
+from functools import partial
+
+import streamlit as st
+
+from ui import compute, controls, explain
+
+st.title("Playground")
+settings = controls.playground_sidebar()
+surface = settings.surface.surface
+trajectory = explain.run_or_explain(settings.run)
+
+st.plotly_chart(
+    compute.path_figure((settings,)),
+    key="playground_chart",
+    on_select=partial(controls.set_start_from_click, settings.surface, "playground_chart"),
+    selection_mode="points",
+    width="stretch", theme=None,
+)
+explain.status(trajectory, surface)
+st.caption("Click anywhere on the contour to start from there. Press ▶ to replay the run.")
+
+if st.toggle("Show the 3-D surface", key="dl_show_3d"):
+    st.plotly_chart(compute.surface_3d_figure((settings,)), width="stretch", theme=None)
+
+with st.expander("The update rule", expanded=True):
+    st.latex(trajectory.optimizer.formula)
+    st.markdown(f"**{surface.title}** — {surface.description}")
+    st.latex(surface.formula)

@@ -1,0 +1,24 @@
+"""Optimizer race: several update rules from the same start on the same surface."""
+
+import streamlit as st
+
+from ui import compute, controls, explain
+
+st.title("Optimizer race")
+racers = controls.race_sidebar()
+if not racers:
+    st.info("Pick at least one optimizer in the sidebar to start the race.")
+    st.stop()
+trajectories = [explain.run_or_explain(settings.run) for settings in racers]
+surface = racers[0].surface.surface
+labels = tuple(t.optimizer.label() for t in trajectories)
+
+st.plotly_chart(compute.path_figure(racers, labels, show_arrows=False),
+                key="race_chart", width="stretch", theme=None)
+st.plotly_chart(compute.race_curves(racers, labels), width="stretch", theme=None)
+st.dataframe(compute.race_table(racers), hide_index=True, width="stretch")
+
+with st.expander("The update rules", expanded=False):
+    for trajectory in trajectories:
+        st.markdown(f"**{trajectory.optimizer.title}**")
+        st.latex(trajectory.optimizer.formula)

@@ -1,0 +1,42 @@
+"""Messages for students: run results and errors, shown the same way on every page."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TypeVar
+
+import numpy as np
+import streamlit as st
+
+import optimizers
+import surfaces
+
+T = TypeVar("T")
+
+
+def run_or_explain(work: Callable[[], T]) -> T:
+    """Call ``work``; on bad input show its message (never a traceback) and stop this run."""
+    try:
+        return work()
+    except (ValueError, TypeError) as error:
+        st.error(f"These settings cannot run: {error}")
+        st.stop()
+
+
+def nearest_minimizer_distance(surface: surfaces.Surface, point) -> float | None:
+    """Distance from ``point`` to the nearest listed minimizer (None if the surface has none)."""
+    if not surface.minima:
+        return None
+    minima = np.asarray(surface.minima, dtype=float)
+    return float(np.min(np.hypot(*(minima - np.asarray(point, dtype=float)).T)))
+
+
+def status(trajectory: optimizers.Trajectory, surface: surfaces.Surface) -> None:
+    """The status line: what happened, the final loss and the distance to the nearest minimum."""
+    distance = nearest_minimizer_distance(surface, trajectory.final_point)
+    detail = f"Final loss **{trajectory.final_loss:.6g}**"
+    if distance is not None and math.isfinite(distance):
+        detail += f" · distance to the nearest minimizer **{distance:.3g}**"
+    show = {"converged": st.success, "diverged": st.error}.get(trajectory.status, st.info)
+    show(f"{trajectory.message}  \n{detail}")

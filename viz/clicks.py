@@ -1,0 +1,45 @@
+"""An invisible grid of points that makes a contour panel clickable.
+
+Streamlit's ``on_select`` with ``selection_mode="points"`` reports clicks on trace points
+only, and the surface itself is a ``layout.images`` raster with no points to click. A dense
+grid of transparent markers over the plot gives every click a nearby point to report.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+#: Name of the grid trace; pages read clicked points' coordinates, tests skip this trace.
+CLICK_GRID_NAME = "click grid"
+
+
+def click_grid(bounds, resolution: int = 50) -> go.Scatter:
+    """A ``resolution``² grid of invisible markers over ``bounds``.
+
+    ``hoverinfo="none"`` rather than ``"skip"``: plotly.js fires no click (and so no Streamlit
+    selection) on points whose hover is skipped, but still fires it when only the label is
+    hidden.
+
+    Parameters
+    ----------
+    bounds : ((xmin, xmax), (ymin, ymax))
+    resolution : int
+        Points per side; 50 puts one every 2 % of the plot, finer than a finger or a mouse aims.
+
+    Returns
+    -------
+    go.Scatter
+    """
+    (xmin, xmax), (ymin, ymax) = bounds
+    xs, ys = np.meshgrid(np.linspace(xmin, xmax, resolution), np.linspace(ymin, ymax, resolution))
+    return go.Scatter(
+        x=xs.ravel(),
+        y=ys.ravel(),
+        mode="markers",
+        # Big enough to cover the gaps between grid points, so every click lands on one.
+        marker={"size": 14, "opacity": 0.0, "color": "#ffffff"},
+        hoverinfo="none",
+        showlegend=False,
+        name=CLICK_GRID_NAME,
+    )
