@@ -62,3 +62,184 @@ def suggested_lr(name: str, params: ParamsKey, optimizer_name: str,
                  start: tuple[float, float]) -> float:
     """A learning rate that behaves well for this rule on this surface (see optimizers.suggest)."""
     return _suggested_lr(surface(name, params), optimizer_name, start)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def path_figure(runs: tuple, labels: tuple | None = None, max_frames: int = 100,
+                show_arrows: bool = True):
+    """The animated contour-and-loss figure for ``runs`` (a tuple of RunSettings, one surface).
+
+    Cached as a whole: building ~100 animation frames costs about as much as the run itself.
+    """
+    from viz.animation import path_figure as build
+
+    from viz.clicks import click_grid
+
+    first = runs[0].surface
+    trajectories = [settings.run() for settings in runs]
+    surface_layers_ = layers(first.name, first.params)
+    fig = build(surface_layers_, first.surface, trajectories,
+                labels=list(labels) if labels else None, max_frames=max_frames,
+                show_arrows=show_arrows)
+    fig.add_trace(click_grid(surface_layers_.bounds))  # frames name their traces: safe to append
+    return fig
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def surface_3d_figure(runs: tuple):
+    """The 3-D surface with the paths of ``runs`` lifted onto it."""
+    from viz.animation import trajectory_3d_figure
+
+    first = runs[0].surface
+    return trajectory_3d_figure(first.surface, [settings.run() for settings in runs])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def race_curves(runs: tuple, labels: tuple):
+    """Loss and distance-to-minimizer curves of every racer."""
+    from viz.animation import loss_distance_figure
+
+    first = runs[0].surface
+    return loss_distance_figure(first.surface, [s.run() for s in runs], list(labels))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def race_table(runs: tuple) -> list[dict]:
+    """One row per racer: status, steps to tolerance, final loss, distance to a minimizer."""
+    from ui.explain import nearest_minimizer_distance
+
+    rows = []
+    for settings in runs:
+        trajectory = settings.run()
+        surface = settings.surface.surface
+        distance = nearest_minimizer_distance(surface, trajectory.final_point)
+        rows.append({
+            "Optimizer": trajectory.optimizer.label(),
+            "Status": trajectory.status,
+            "Steps to tolerance": trajectory.steps if trajectory.status == "converged" else None,
+            "Final loss": trajectory.final_loss,
+            "Distance to nearest minimizer": distance,
+        })
+    return rows
+
+
+# ----- Curvature page -------------------------------------------------------------------------
+@st.cache_data(max_entries=32, show_spinner=False)
+def curvature_grid(name: str, params: ParamsKey, resolution: int = 120):
+    """λ₁, λ₂ of the Hessian on a grid over the plot (for the log₁₀ κ and sign maps)."""
+    from viz.curvature import curvature_grid as build
+
+    return build(surface(name, params), resolution)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def point_curvature(name: str, params: ParamsKey, point: tuple[float, float]):
+    """:func:`surfaces.curvature` at ``point``."""
+    return surfaces.curvature(surface(name, params), point)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def curvature_view(name: str, params: ParamsKey, point: tuple[float, float]):
+    """The layers, the curvature at ``point`` and the curvature map: the Curvature page's one
+    call. Each piece is cached too, so a new point only recomputes one 2×2 Hessian."""
+    from viz.curvature import CurvatureView
+
+    return CurvatureView(layers(name, params), point_curvature(name, params, point),
+                         curvature_grid(name, params))
+
+
+# ----- GD vs SGD page -------------------------------------------------------------------------
+@st.cache_data(max_entries=128, show_spinner=False)
+def gradient_cloud(name: str, params: ParamsKey, point: tuple[float, float], batch_size: int,
+                   draws: int = 200, seed: int = 0):
+    """``draws`` mini-batch gradients of size ``batch_size`` at ``point`` (viz.sgd)."""
+    from viz.sgd import gradient_cloud as build
+
+    return build(surface(name, params), point, batch_size, draws=draws, seed=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def gd_vs_sgd(name: str, params: ParamsKey, hyperparameters: tuple, x0: tuple[float, float],
+              steps: int, tol: float, batch_size: int, n_seeds: int, decay: float, step: int):
+    """Batch GD, mini-batch SGD with seeds 0 … n_seeds − 1 (learning rate η/(1 + decay·t)),
+    and the gradient cloud at GD's point after ``step`` updates: the GD-vs-SGD page's one
+    call. The runs are cached on their own, so moving ``step`` only redraws the cloud."""
+    from viz.sgd import SgdView, point_at
+
+    target = surface(name, params)
+    gd = trajectory(name, params, "gd", hyperparameters, (), x0, steps, tol)
+    options = (("decay", float(decay)),) if decay else ()
+    seeds = tuple(range(n_seeds))
+    sgd = tuple(
+        trajectory(name, params, "gd", hyperparameters, options, x0, steps, tol,
+                   batch_size, 0.0, seed)
+        for seed in seeds
+    )
+    longest = max(len(run.points) for run in (gd, *sgd)) - 1
+    step = min(max(int(step), 0), longest)
+    here = point_at(gd, step)
+    cloud = gradient_cloud(name, params, (float(here[0]), float(here[1])), batch_size)
+    f_star = min(float(target.value(*minimum)) for minimum in target.minima)
+    return SgdView(layers(name, params), gd, sgd, seeds, f_star, step, cloud)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def phase_sweep(name: str, params: ParamsKey, optimizer_name: str, x0: tuple[float, float],
+                steps: int, tol: float, lrs: tuple, y_name: str | None = None, ys: tuple = (),
+                fixed: tuple = ()) -> optimizers.SweepResult:
+    """One sweep over ``lrs`` (columns) × ``ys`` of hyperparameter ``y_name`` (rows).
+
+    ``fixed`` holds the rule's other hyperparameters as pairs. Without ``y_name`` the result
+    has one row. Cached apart from the page's other work, so moving the learning rate redraws
+    the map without re-running it.
+    """
+    import numpy as np
+
+    grid = {"lr": np.asarray(lrs, dtype=float)[None, :], **dict(fixed)}
+    if y_name is not None:
+        grid[y_name] = np.asarray(ys, dtype=float)[:, None]
+    return optimizers.sweep(surface(name, params), optimizer_name, x0=x0, steps=steps, tol=tol,
+                            **grid)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def phase_data(name: str, params: ParamsKey, optimizer_name: str, hyperparameters: tuple,
+               x0: tuple[float, float], steps: int, tol: float, lr_stops: tuple,
+               lr_count: int = 120):
+    """The Phase diagram page's numbers: map, slice at the current y value, current run.
+
+    ``hyperparameters`` are the current sliders as pairs (``lr`` and the rule's others);
+    ``lr_stops`` are the learning-rate slider's options, which the map's columns are taken
+    from (so a clicked cell is exactly a slider stop). See :mod:`viz.phase`.
+    """
+    import numpy as np
+
+    from viz import phase
+
+    hyper = dict(hyperparameters)
+    y_name = phase.Y_AXES.get(optimizer_name)
+    fixed = tuple((k, v) for k, v in hyperparameters if k not in ("lr", y_name))
+    curvature, _ = reference_curvature(name, params, x0)
+    anchor = phase.lr_anchor(curvature, optimizer_name,
+                             suggested_lr(name, params, optimizer_name, x0))
+    theory = curvature if surface(name, params).is_quadratic else None
+    lrs, ys, result = phase.lr_grid(lr_stops, anchor, optimizer_name, lr_count), (), None
+    if y_name is not None:
+        ys = phase.y_values(optimizer_name)
+        result = phase_sweep(name, params, optimizer_name, x0, steps, tol, lrs, y_name, ys,
+                             fixed)
+    slice_lrs = phase.lr_grid(lr_stops, anchor, optimizer_name)
+    y = hyper.get(y_name) if y_name else None
+    cut = phase_sweep(name, params, optimizer_name, x0, steps, tol, slice_lrs, y_name,
+                      (y,) if y_name else (), fixed)
+    return phase.PhaseData(
+        optimizer=optimizer_name, y_name=y_name, lrs=np.asarray(lrs), ys=np.asarray(ys),
+        steps_to_converge=None if result is None else result.steps_to_converge,
+        diverged=None if result is None else result.diverged,
+        slice_lrs=np.asarray(slice_lrs), slice_steps=cut.steps_to_converge[0],
+        slice_diverged=cut.diverged[0], slice_final_loss=cut.final_loss[0],
+        lr=float(hyper["lr"]), y=None if y is None else float(y), steps=int(steps),
+        tol=float(tol),
+        curvature=theory if theory is not None and theory.gd_stability_limit else None,
+        trajectory=trajectory(name, params, optimizer_name, hyperparameters, (), x0, steps, tol),
+    )

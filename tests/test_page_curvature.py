@@ -1,0 +1,223 @@
+"""AppTest of the Curvature page: the figures show what `surfaces.curvature` says."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import surfaces
+from tests.helpers import decode
+from ui.controls import LR_OPTIONS, snap_lr
+from viz.curvature import axis_half_lengths
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "pages/curvature.py"
+
+
+@pytest.fixture
+def at() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def figures(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def trace(figure: dict, name: str) -> dict:
+    matches = [t for t in figure["data"] if t.get("name") == name]
+    assert len(matches) == 1, f"expected one trace named {name!r}"
+    return matches[0]
+
+
+def xy(figure: dict, name: str) -> np.ndarray:
+    found = trace(figure, name)
+    return np.column_stack([decode(found["x"]), decode(found["y"])])
+
+
+def shown_surface(app: AppTest) -> surfaces.Surface:
+    """The surface the page is showing, rebuilt from the widget values."""
+    name = app.selectbox(key="dl_surface").value
+    params = {
+        spec.name: app.session_state[f"dl_surface.{name}.{spec.name}"]
+        for spec in surfaces.parameters(name)
+    }
+    return surfaces.get(name, **params)
+
+
+def shown_point(app: AppTest) -> tuple[float, float]:
+    name = app.selectbox(key="dl_surface").value
+    return (
+        app.number_input(key=f"dl_curv.{name}.x").value,
+        app.number_input(key=f"dl_curv.{name}.y").value,
+    )
+
+
+def assert_axes_match_library(app: AppTest) -> None:
+    surface, point = shown_surface(app), shown_point(app)
+    curvature = surfaces.curvature(surface, point)
+    axes_figure = figures(app)[0]
+    half_lengths = axis_half_lengths(curvature, surface.bounds)
+    for index, name in enumerate(("λ₁ axis", "λ₂ axis")):
+        direction = curvature.eigenvectors[:, index]
+        expected = np.array(
+            [point - half_lengths[index] * direction, point + half_lengths[index] * direction]
+        )
+        np.testing.assert_allclose(xy(axes_figure, name), expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(xy(axes_figure, "point"), [point])
+
+
+def test_page_shows_both_charts_and_the_numbers(at):
+    assert len(figures(at)) == 2
+    assert not at.error
+    surface, point = shown_surface(at), shown_point(at)
+    curvature = surfaces.curvature(surface, point)
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert float(metrics["Condition number κ"]) == pytest.approx(
+        curvature.condition_number, rel=1e-3
+    )
+    assert float(metrics["GD limit 2/λmax"]) == pytest.approx(2 / curvature.lambda_max, rel=1e-3)
+    assert float(metrics["Line search α*"]) == pytest.approx(curvature.line_search_step, rel=1e-3)
+    hessian = at.latex[0].value
+    assert r"\begin{pmatrix}" in hessian
+    assert f"{curvature.hessian[0, 0]:.4g}" in hessian
+
+
+def test_eigen_axes_are_the_library_eigenvectors(at):
+    assert_axes_match_library(at)
+    # Lengths ∝ 1/√|λ| on the default bowl (κ = 10, neither axis clamped).
+    surface, point = shown_surface(at), shown_point(at)
+    curvature = surfaces.curvature(surface, point)
+    lengths = [np.ptp(xy(figures(at)[0], name), axis=0) for name in ("λ₁ axis", "λ₂ axis")]
+    ratio = np.hypot(*lengths[0]) / np.hypot(*lengths[1])
+    assert ratio == pytest.approx(math.sqrt(curvature.lambda_max / curvature.lambda_min))
+
+
+def test_click_grid_reports_clicks(at):
+    grid = trace(figures(at)[0], "click grid")
+    assert len(decode(grid["x"])) == 50 * 50
+    # 'skip' would stop plotly.js from firing the click that Streamlit turns into a selection.
+    assert grid["hoverinfo"] == "none"
+    assert grid["marker"]["opacity"] == 0
+
+
+def test_typing_a_point_moves_the_axes(at):
+    before = xy(figures(at)[0], "λ₁ axis")
+    at.number_input(key="dl_curv.quadratic.x").set_value(1.0)
+    at.number_input(key="dl_curv.quadratic.y").set_value(-0.5)
+    at.run()
+    assert not at.exception
+    assert shown_point(at) == (1.0, -0.5)
+    assert not np.allclose(xy(figures(at)[0], "λ₁ axis"), before)
+    assert_axes_match_library(at)
+
+
+def test_another_surface_changes_both_figures(at):
+    before = figures(at)
+    at.selectbox(key="dl_surface").set_value("rosenbrock")
+    at.run()
+    assert not at.exception
+    after = figures(at)
+    assert not np.allclose(
+        decode(after[1]["data"][0]["z"]), decode(before[1]["data"][0]["z"]), equal_nan=True
+    )
+    assert_axes_match_library(at)
+    assert shown_point(at) == surfaces.get("rosenbrock").start
+
+
+def test_condition_map_is_log_kappa_of_the_hessian(at):
+    at.selectbox(key="dl_surface").set_value("rosenbrock")
+    at.run()
+    heatmap = figures(at)[1]["data"][0]
+    assert heatmap["type"] == "heatmap"
+    xs, ys, z = decode(heatmap["x"]), decode(heatmap["y"]), decode(heatmap["z"])
+    surface = shown_surface(at)
+    rng = np.random.default_rng(1)
+    for i, j in rng.integers(0, len(xs), size=(25, 2)):
+        curvature = surfaces.curvature(surface, (xs[j], ys[i]))
+        if curvature.eigenvalues[0] > 0:
+            assert z[i, j] == pytest.approx(math.log10(curvature.condition_number))
+        else:
+            assert math.isnan(z[i, j])
+    assert np.isnan(z).any() and np.isfinite(z).any()  # Rosenbrock has both kinds of region
+
+
+def test_sign_map_matches_the_kind_of_each_point(at):
+    at.selectbox(key="dl_surface").set_value("himmelblau")
+    at.radio(key="dl_curv.map").set_value("sign")
+    at.run()
+    assert not at.exception
+    heatmap = figures(at)[1]["data"][0]
+    xs, ys, z = decode(heatmap["x"]), decode(heatmap["y"]), decode(heatmap["z"])
+    codes = {"maximum": 0.0, "saddle": 1.0, "minimum": 2.0}
+    surface = shown_surface(at)
+    rng = np.random.default_rng(2)
+    for i, j in rng.integers(0, len(xs), size=(40, 2)):
+        kind = surfaces.curvature(surface, (xs[j], ys[i])).kind
+        assert z[i, j] == codes[kind]
+    assert set(np.unique(z[np.isfinite(z)])) == {0.0, 1.0, 2.0}
+
+
+def test_learning_rate_is_the_playgrounds_and_gives_the_step_factors():
+    lr = snap_lr(0.05)
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()  # the Playground
+    app.select_slider(key="dl_lr.quadratic.gd").set_value(lr)
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception
+    assert app.select_slider(key="dl_lr.quadratic.gd").value == lr
+    curvature = surfaces.curvature(shown_surface(app), shown_point(app))
+    text = app.latex[2].value
+    for factor in np.abs(1 - lr * curvature.eigenvalues):
+        assert f"{factor:.4g}" in text
+
+
+def test_learning_rate_at_the_top_warns_instead_of_failing(at):
+    at.select_slider(key="dl_lr.quadratic.gd").set_value(LR_OPTIONS[-1])
+    at.run()
+    assert not at.exception
+    assert any("Lower the learning rate" in warning.value for warning in at.warning)
+
+
+def test_point_far_outside_the_plot_warns(at):
+    at.number_input(key="dl_curv.quadratic.x").set_value(1e6)
+    at.run()
+    assert not at.exception
+    assert any("outside the plotted window" in warning.value for warning in at.warning)
+    assert_axes_match_library(at)  # the numbers are still for that point
+
+
+def test_point_where_the_hessian_overflows_shows_an_error(at):
+    at.selectbox(key="dl_surface").set_value("rosenbrock")
+    at.run()
+    at.number_input(key="dl_curv.rosenbrock.x").set_value(1e200)
+    at.run()
+    assert not at.exception
+    assert at.error and "not finite" in at.error[0].value
+
+
+def test_choices_persist_across_pages(at):
+    at.number_input(key="dl_curv.quadratic.x").set_value(0.5)
+    at.radio(key="dl_curv.map").set_value("sign")
+    at.run()
+    at.switch_page("pages/gd_vs_sgd.py")
+    at.run()
+    assert not at.exception
+    at.switch_page(PAGE)
+    at.run()
+    at.selectbox(key="dl_surface").set_value("quadratic")  # GD vs SGD allows data surfaces only
+    at.run()
+    assert at.number_input(key="dl_curv.quadratic.x").value == 0.5
+    assert at.radio(key="dl_curv.map").value == "sign"
+    assert_axes_match_library(at)
