@@ -8,7 +8,9 @@ st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
 st.navigation(
     [
-        st.Page("pages/playground.py", title="Playground", icon=":material/play_circle:", default=True),
+        st.Page(
+            "pages/playground.py", title="Playground", icon=":material/play_circle:", default=True
+        ),
         st.Page("pages/curvature.py", title="Curvature", icon=":material/query_stats:"),
         st.Page("pages/gd_vs_sgd.py", title="GD vs SGD", icon=":material/scatter_plot:"),
         st.Page("pages/race.py", title="Optimizer race", icon=":material/sports_score:"),

@@ -20,7 +20,10 @@ from optimizers.elementwise import sqrt
 from optimizers.hyper import epsilon, learning_rate
 
 #: The update rule in LaTeX, for the pages.
-FORMULA = r"s_{t+1} = s_t + g_t^2, \qquad x_{t+1} = x_t - \frac{\eta}{\sqrt{s_{t+1}} + \epsilon}\, g_t"
+FORMULA = (
+    r"s_{t+1} = s_t + g_t^2,"
+    r" \qquad x_{t+1} = x_t - \frac{\eta}{\sqrt{s_{t+1}} + \epsilon}\, g_t"
+)
 TITLE = "AdaGrad"
 HYPERPARAMETERS = (
     learning_rate(1e-2),

@@ -26,7 +26,11 @@ from optimizers.elementwise import sqrt
 from optimizers.hyper import decay_rate, epsilon, learning_rate
 
 #: The update rule in LaTeX, for the pages.
-FORMULA = r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,\quad x_t = x_{t-1} - \eta\, \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}"
+FORMULA = (
+    r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t,"
+    r" \quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2,"
+    r" \quad x_t = x_{t-1} - \eta\, \frac{m_t/(1-\beta_1^t)}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}"
+)
 TITLE = "Adam"
 HYPERPARAMETERS = (
     learning_rate(1e-3),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from surfaces.base import non_real_entry
+
 
 @dataclass(frozen=True)
 class Hyper:
@@ -40,7 +42,7 @@ class Hyper:
             If it is NaN, infinite or outside the interval; the message names the argument.
         """
         where = f"{self.name!r}" + (f" of {rule!r}" if rule else "")
-        if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
+        if value is None or non_real_entry(value):
             raise TypeError(f"{where} must be a real number, got {value!r}.")
         try:
             array = np.asarray(value, dtype=float)

@@ -18,7 +18,10 @@ import numpy as np
 from optimizers.hyper import Hyper, learning_rate
 
 #: The update rule in LaTeX, for the pages.
-FORMULA = r"v_{t+1} = \beta\, v_t + \nabla f(x_t), \qquad x_{t+1} = x_t - \eta\,\big(\nabla f(x_t) + \beta\, v_{t+1}\big)"
+FORMULA = (
+    r"v_{t+1} = \beta\, v_t + \nabla f(x_t),"
+    r" \qquad x_{t+1} = x_t - \eta\,\big(\nabla f(x_t) + \beta\, v_{t+1}\big)"
+)
 TITLE = "Nesterov momentum"
 HYPERPARAMETERS = (
     learning_rate(1e-3),

@@ -86,8 +86,14 @@ def hyperparameters(name: str) -> tuple[Hyper, ...]:
     return _rule(name).HYPERPARAMETERS
 
 
-def get(name: str, *, decay: float = 0.0, clip: float | None = None, weight_decay: float = 0.0,
-        **hyperparameters) -> Optimizer:
+def get(
+    name: str,
+    *,
+    decay: float = 0.0,
+    clip: float | None = None,
+    weight_decay: float = 0.0,
+    **hyperparameters,
+) -> Optimizer:
     """Build optimizer ``name`` with validated hyperparameters; missing ones take defaults.
 
     >>> get("adam", lr=0.05).hyperparameters
@@ -112,16 +118,23 @@ def get(name: str, *, decay: float = 0.0, clip: float | None = None, weight_deca
         key: spec.validate(hyperparameters.get(key, spec.default), rule=name)
         for key, spec in specs.items()
     }
-    if any(not isinstance(value, float) for value in values.values()):
-        raise ValueError(f"Hyperparameters of {name!r} must be single numbers, not arrays.")
+    for key, value in values.items():
+        if not isinstance(value, float):
+            raise ValueError(
+                f"Hyperparameters of {name!r} must be single numbers, not arrays: {key!r} is one."
+            )
     decay_spec, clip_spec, weight_decay_spec = OPTIONS
-    return Optimizer(
-        name=name,
-        hyperparameters=values,
-        decay=decay_spec.validate(decay, rule=name),
-        clip=None if clip is None else clip_spec.validate(clip, rule=name),
-        weight_decay=weight_decay_spec.validate(weight_decay, rule=name),
-    )
+    options = {
+        "decay": decay_spec.validate(decay, rule=name),
+        "clip": None if clip is None else clip_spec.validate(clip, rule=name),
+        "weight_decay": weight_decay_spec.validate(weight_decay, rule=name),
+    }
+    for key, value in options.items():
+        if value is not None and not isinstance(value, float):
+            raise ValueError(
+                f"Options of {name!r} must be single numbers, not arrays: {key!r} is one."
+            )
+    return Optimizer(name=name, hyperparameters=values, **options)
 
 
 def _rule(name: str) -> ModuleType:

@@ -174,8 +174,9 @@ def run(
                 hxx, hxy, hyy = surface._hessian(x, y)
                 hessian = np.array(((hxx, hxy), (hxy, hyy)), dtype=float)
                 _note_newton_hessian(hessian, k, newton_notes)
-                x, y = rule.step(np.array((x, y)), np.array((ux, uy)), state_x, lr=lr,
-                                 hessian=hessian)[0].tolist()
+                x, y = rule.step(
+                    np.array((x, y)), np.array((ux, uy)), state_x, lr=lr, hessian=hessian
+                )[0].tolist()
             else:
                 x, state_x = rule.step(x, ux, state_x, lr=lr, **hyper)
                 y, state_y = rule.step(y, uy, state_y, lr=lr, **hyper)
@@ -188,13 +189,25 @@ def run(
     if status == "max_steps" and steps >= 8:
         mark = stopping.quarter_mark(steps)
         distances = np.hypot(points[:, 0] - cx, points[:, 1] - cy)
-        if stopping.still_growing(losses[0], losses[mark], losses[-1], distances[mark],
-                                  distances[-1]):
+        if stopping.still_growing(
+            losses[0], losses[mark], losses[-1], distances[mark], distances[-1]
+        ):
             status, reason = "diverged", "growing"
-    message = _message(surface, optimizer, status, reason, points, losses, norms, tol,
-                       stochastic=oracle.stochastic, newton_notes=newton_notes)
-    return Trajectory(points, losses, gradients, norms, lrs, status, message, optimizer,
-                      oracle.updates_per_epoch)
+    message = _message(
+        surface,
+        optimizer,
+        status,
+        reason,
+        points,
+        losses,
+        norms,
+        tol,
+        stochastic=oracle.stochastic,
+        newton_notes=newton_notes,
+    )
+    return Trajectory(
+        points, losses, gradients, norms, lrs, status, message, optimizer, oracle.updates_per_epoch
+    )
 
 
 class _Oracle:
@@ -300,8 +313,9 @@ def stability_explanation(optimizer: Optimizer, lam_max: float) -> str | None:
     return f"lr·λmax = {product:.3g} > {text}"
 
 
-def _message(surface, optimizer, status, reason, points, losses, norms, tol, *, stochastic,
-             newton_notes) -> str:
+def _message(
+    surface, optimizer, status, reason, points, losses, norms, tol, *, stochastic, newton_notes
+) -> str:
     k = len(points) - 1
     last = points[-1]
     notes = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizers import stopping
-from optimizers.registry import RULES, get, hyperparameters
+from optimizers.registry import OPTIONS, RULES, get, hyperparameters
 from optimizers.runner import _check_run_arguments
 from surfaces.base import Surface, as_point
 
@@ -36,8 +36,9 @@ class SweepResult:
         return self.diverged.shape
 
 
-def sweep(surface: Surface, name: str, x0=None, steps: int = 300, tol: float = 1e-8,
-          **grid) -> SweepResult:
+def sweep(
+    surface: Surface, name: str, x0=None, steps: int = 300, tol: float = 1e-8, **grid
+) -> SweepResult:
     """Run rule ``name`` for every combination of the broadcast ``grid`` in one NumPy loop.
 
     Each keyword in ``grid`` is a hyperparameter of the rule (``lr``, ``momentum``, …) or one
@@ -59,26 +60,34 @@ def sweep(surface: Surface, name: str, x0=None, steps: int = 300, tol: float = 1
     unknown = sorted(set(grid) - set(specs) - set(options))
     if unknown:
         raise ValueError(f"Unknown sweep argument(s) {unknown} for {name!r}.")
-    values = {key: spec.validate(grid.get(key, spec.default), rule=name)
-              for key, spec in specs.items()}
+    values = {
+        key: spec.validate(grid.get(key, spec.default), rule=name) for key, spec in specs.items()
+    }
+    option_specs = {spec.name: spec for spec in OPTIONS}
     for key in options:
         if key in grid:
-            options[key] = np.asarray(grid[key], dtype=float)
-            if not np.all(np.isfinite(options[key]) & (options[key] >= 0)):
-                raise ValueError(f"{key!r} must be finite and ≥ 0.")
+            options[key] = np.asarray(option_specs[key].validate(grid[key], rule=name))
 
-    start = as_point(surface.start if x0 is None else x0, "x0")
-    if not np.all(np.isfinite(start)):
-        raise ValueError("x0 must be finite.")
-    shape = np.broadcast_shapes(
-        start.shape[:-1], *(np.shape(v) for v in values.values()),
-        *(np.shape(v) for v in options.values()),
-    )
+    start = as_point(surface.start if x0 is None else x0, "x0", finite=True)
+    shapes = {
+        "x0": start.shape[:-1],
+        **{key: np.shape(v) for key, v in values.items()},
+        **{key: np.shape(v) for key, v in options.items()},
+    }
+    try:
+        shape = np.broadcast_shapes(*shapes.values())
+    except ValueError as error:
+        given = ", ".join(f"{key} {value}" for key, value in shapes.items() if value)
+        raise ValueError(
+            f"The sweep's grid arguments do not broadcast together: {given}."
+        ) from error
     # Work on a flat list of the cells still running; a cell leaves it when it converges or
     # diverges, so late steps cost only what is left (and no np.where over frozen cells).
     size = int(np.prod(shape))
-    hyper = {key: np.broadcast_to(np.asarray(v, dtype=float), shape).reshape(size, 1)
-             for key, v in values.items()}
+    hyper = {
+        key: np.broadcast_to(np.asarray(v, dtype=float), shape).reshape(size, 1)
+        for key, v in values.items()
+    }
     lr0 = hyper.pop("lr")
     decay = np.broadcast_to(options["decay"], shape).reshape(size, 1)
     weight_decay = np.broadcast_to(options["weight_decay"], shape).reshape(size, 1)
@@ -139,7 +148,8 @@ def sweep(surface: Surface, name: str, x0=None, steps: int = 300, tol: float = 1
                 g += weight_decay * p
             lr = lr0 / (1.0 + decay * k) if has_decay else lr0
             if needs_hessian:
-                p, state = rule.step(p, g, state, lr=lr, hessian=surface.hessian(p))
+                # Stopped cells may hold NaN or ∞: the unchecked Hessian, not the public one.
+                p, state = rule.step(p, g, state, lr=lr, hessian=surface._hessian_at(p))
             else:
                 p, state = rule.step(p, g, state, lr=lr, **hyper)
 
@@ -156,6 +166,8 @@ def sweep(surface: Surface, name: str, x0=None, steps: int = 300, tol: float = 1
             last_loss[cells[alive]] = loss[alive]
     final_loss = np.where(diverged, np.nan, last_loss)
     return SweepResult(
-        steps_to_converge.reshape(shape), diverged.reshape(shape), final_loss.reshape(shape),
+        steps_to_converge.reshape(shape),
+        diverged.reshape(shape),
+        final_loss.reshape(shape),
         dict(grid),
     )

@@ -113,8 +113,13 @@ def _png_data_uri(rgba: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def add_surface(fig: go.Figure, layers: SurfaceLayers, row: int | None = None,
-                col: int | None = None, axis_suffix: str = "") -> None:
+def add_surface(
+    fig: go.Figure,
+    layers: SurfaceLayers,
+    row: int | None = None,
+    col: int | None = None,
+    axis_suffix: str = "",
+) -> None:
     """Paint ``layers`` into ``fig``: the raster under the axes ``x{axis_suffix}``/``y…`` and
     the level lines as the figure's next trace. Axis ranges are fixed to the bounds, with
     equal scale so circles look round."""
@@ -146,5 +151,6 @@ def add_surface(fig: go.Figure, layers: SurfaceLayers, row: int | None = None,
     )
     axis = {"showgrid": False, "zeroline": False}
     fig.update_xaxes(range=[xmin, xmax], constrain="domain", row=row, col=col, **axis)
-    fig.update_yaxes(range=[ymin, ymax], row=row, col=col, **axis,
-                     scaleanchor=f"x{axis_suffix}", scaleratio=1)
+    fig.update_yaxes(
+        range=[ymin, ymax], row=row, col=col, **axis, scaleanchor=f"x{axis_suffix}", scaleratio=1
+    )
