@@ -2,23 +2,30 @@
 
 The text is never run as code. It is parsed into a Python syntax tree, every node is checked
 against an allow-list, and the checked tree is translated by hand into a SymPy expression.
-SymPy differentiates it exactly; a small compiler then turns the expression and its
-derivatives into nested closures over NumPy ufuncs, so ``value``, ``gradient`` and
-``hessian`` broadcast over arrays like every other surface.
+The functions are this module's own (:class:`RealFunction`): real-valued, each knowing its
+derivative, and free of SymPy's automatic simplification, which can take minutes on
+awkward input. SymPy differentiates the expression exactly; a small compiler turns it and its
+derivatives into straight-line programs of NumPy ufunc calls (no code is generated), so
+``value``, ``gradient`` and ``hessian`` broadcast over arrays like every other surface.
 
 The language
 ------------
 * the variables ``x`` and ``y``; the constants ``pi`` and ``e``;
 * numbers: ``3``, ``0.5``, ``.5``, ``1e-3`` (at most 1e100 in magnitude);
 * ``+ - * /``, unary minus, and powers written ``**`` or ``^`` (both mean power, and both
-  bind tighter than unary minus: ``-x^2`` is ``-(x^2)``);
+  bind tighter than unary minus and group from the right: ``-x^2`` is ``-(x^2)``,
+  ``2^3^2`` is ``2^9``);
 * the functions ``sin cos tan exp log sqrt abs tanh``, each of one argument.
 
 Limits that keep hostile input cheap: at most 200 characters, 200 terms, 30 levels of
-nesting (a chain ``a + b - c + ...`` or ``a * b / c * ...`` counts as one level), constant
+nesting (a chain ``a + b - c + ...`` or ``a * b / c * ...`` counts as one level); constant
 exponents between -64 and 64, also when nested powers multiply them (``(x^8)^8`` is the
-largest such tower). Anything else raises :class:`ValueError` saying what was found and at
-which character (counted from 1).
+largest such tower); every constant part of the formula finite and at most 1e300 in
+magnitude; derivatives that stay a reasonable size when written out. Anything else raises
+:class:`ValueError` saying what was found and at which character (counted from 1).
+
+Where the formula has no real value (``log(x)`` for x ≤ 0) the surface is nan, as in NumPy.
+The second derivative of ``abs`` is taken as 0 everywhere, including at its kink.
 """
 
 from __future__ import annotations
@@ -27,14 +34,13 @@ import ast
 import difflib
 import math
 import re
-import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
+import mpmath
 import numpy as np
 import sympy
-from scipy.optimize import minimize
 
 from surfaces.base import Param, Surface
 
@@ -48,8 +54,8 @@ MAX_CONSTANT = 1e300
 #: Derivatives written out as trees; beyond these SymPy takes longer than a rerun should.
 MAX_GRADIENT_TERMS = 1_000
 MAX_HESSIAN_TERMS = 12_000
-#: Program steps the search for minima may spend (about 1 µs each).
-MINIMA_SEARCH_STEPS = 60_000
+#: Newton iterations of the search for minima (Rosenbrock's valley takes about 25).
+MINIMA_SEARCH_ITERATIONS = 60
 
 DEFAULT_FORMULA = "(x^2 - 1)^2 + 2*y^2 + 0.3*x"
 
@@ -76,32 +82,103 @@ PARAMS = (
     ),
 )
 
+
+class RealFunction(sympy.Function):
+    """One of the formula's functions: a real argument, a real value (NumPy gives nan where
+    there is none), a derivative, and nothing more.
+
+    SymPy's own sin, tanh, abs, ... simplify as they are built and work out whether they are
+    real by splitting their argument into real and imaginary parts: for tanh(sin(u)^64) with
+    u = sqrt(x - y), which SymPy cannot prove real, that runs for minutes, and abs then
+    differentiates through re(u) and im(u). These say they are real and know their
+    derivative, which is all a surface needs. Subclasses are made by :func:`_function`.
+    """
+
+    is_extended_real = True
+    on_arrays: Callable
+    on_floats: Callable
+    #: The mpmath function SymPy's evalf uses (tests compare against it).
+    on_mpmath = ""
+    latex = ""
+
+    def _eval_mpmath(self):
+        return getattr(mpmath, self.on_mpmath), self.args
+
+    def _latex(self, printer, exp=None):
+        tex = self.latex.format(printer._print(self.args[0]))
+        return rf"\left({tex}\right)^{{{exp}}}" if exp else tex
+
+
+def _function(name, on_arrays, on_floats, derivative, latex) -> type[RealFunction]:
+    """The RealFunction ``name``; ``derivative(u)`` is its derivative at u."""
+    return type(
+        name,
+        (RealFunction,),
+        {
+            "on_arrays": staticmethod(on_arrays),
+            "on_floats": staticmethod(on_floats),
+            "on_mpmath": {"abs": "fabs"}.get(name, name),
+            "fdiff": lambda self, argindex=1: derivative(self.args[0]),
+            "latex": latex,
+            "__module__": __name__,
+        },
+    )
+
+
+def _sign_of(u: float) -> float:
+    return math.copysign(1.0, u) if u else 0.0
+
+
+def _named(name: str) -> str:
+    return "\\" + name + r"{{\left({} \right)}}"
+
+
+FUNCTIONS: dict[str, type[RealFunction]] = {}
+#: name: NumPy ufunc, math function, derivative at u, LaTeX with {} for the argument.
+_DEFINITIONS = {
+    "sin": (np.sin, math.sin, lambda u: FUNCTIONS["cos"](u), _named("sin")),
+    "cos": (np.cos, math.cos, lambda u: -FUNCTIONS["sin"](u), _named("cos")),
+    "tan": (np.tan, math.tan, lambda u: 1 + FUNCTIONS["tan"](u) ** 2, _named("tan")),
+    "exp": (np.exp, math.exp, lambda u: FUNCTIONS["exp"](u), "e^{{{}}}"),
+    "log": (np.log, math.log, lambda u: 1 / u, _named("log")),
+    "sqrt": (np.sqrt, math.sqrt, lambda u: 1 / (2 * FUNCTIONS["sqrt"](u)), r"\sqrt{{{}}}"),
+    "abs": (np.abs, math.fabs, lambda u: SIGN(u), r"\left|{}\right|"),
+    "tanh": (np.tanh, math.tanh, lambda u: 1 - FUNCTIONS["tanh"](u) ** 2, _named("tanh")),
+}
+FUNCTIONS.update({name: _function(name, *spec) for name, spec in _DEFINITIONS.items()})
+#: d|u|/du. Its own derivative is 0 wherever it has one, and is taken as 0 at u = 0 too.
+SIGN = _function("sign", np.sign, _sign_of, lambda u: sympy.S.Zero, _named("operatorname{sign}"))
+
+
+class Power(RealFunction):
+    """b^v for an exponent v that varies, as NumPy's power: real, and nan where b < 0.
+
+    SymPy's own Pow would differentiate it through its log(b), whose realness it then cannot
+    decide (and on the way raises TypeError for some b).
+    """
+
+    nargs = 2
+    on_arrays = staticmethod(lambda base, exponent: np.power(np.asarray(base, float), exponent))
+    on_floats = staticmethod(math.pow)
+    on_mpmath = "power"
+
+    def fdiff(self, argindex=1):
+        base, exponent = self.args
+        if argindex == 1:
+            return exponent * Power(base, exponent - 1)
+        return self * FUNCTIONS["log"](base)
+
+    def _latex(self, printer, exp=None):
+        base, exponent = (printer._print(arg) for arg in self.args)
+        if not self.args[0].is_Atom:
+            base = rf"\left({base}\right)"
+        tex = rf"{base}^{{{exponent}}}"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp else tex
+
+
 X, Y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
 VARIABLES = {"x": X, "y": Y}
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
-FUNCTIONS = {
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "sqrt": sympy.sqrt,
-    "abs": sympy.Abs,
-    "tanh": sympy.tanh,
-}
-# The same functions on plain floats, to check the size of constant exponents before SymPy
-# is asked to raise anything to them.
-FLOAT_FUNCTIONS = {
-    "sin": math.sin,
-    "cos": math.cos,
-    "tan": math.tan,
-    "exp": math.exp,
-    "log": math.log,
-    "sqrt": math.sqrt,
-    "abs": math.fabs,
-    "tanh": math.tanh,
-}
-FLOAT_CONSTANTS = {"pi": math.pi, "e": math.e}
 
 HINT = (
     "a formula may use x, y, pi, e, numbers, + - * /, powers ** or ^, and the functions "
@@ -157,7 +234,7 @@ _PRINTABLE = frozenset(chr(code) for code in range(0x20, 0x7F)) | {"\t"}
 
 
 class Compiled(NamedTuple):
-    """A checked formula: SymPy expressions and NumPy closures for f, ∇f and ∇²f."""
+    """A checked formula: SymPy expressions of f, ∇f and ∇²f and programs computing them."""
 
     expression: sympy.Expr
     gradient_expressions: tuple[sympy.Expr, sympy.Expr]
@@ -178,10 +255,13 @@ class _Source:
     user typed, counted from 1.
     """
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, typed: str):
+        self.typed = typed
+        self.text = typed.strip()
+        # The parser refuses leading spaces; positions still count them.
+        lead = len(typed) - len(typed.lstrip())
         parts, origin = [], []
-        for index, char in enumerate(text):
+        for index, char in enumerate(self.text, start=lead):
             piece = "**" if char == "^" else char
             parts.append(piece)
             origin.extend([index] * len(piece))
@@ -195,7 +275,7 @@ class _Source:
 
     def span(self, node: ast.AST) -> str:
         """What the user typed for ``node``."""
-        return self.text[self.origin[node.col_offset] : self.origin[node.end_col_offset - 1] + 1]
+        return self.typed[self.origin[node.col_offset] : self.origin[node.end_col_offset - 1] + 1]
 
 
 def _parse(text: str) -> tuple[ast.Expression, _Source]:
@@ -209,7 +289,7 @@ def _parse(text: str) -> tuple[ast.Expression, _Source]:
                 f"Unexpected character {char!r} (U+{ord(char):04X}) at character {index + 1}: "
                 "type plain ASCII, e.g. * for a product, ^ for a power, - for minus."
             )
-    source = _Source(text.strip())
+    source = _Source(text)
     if not source.text:
         raise ValueError(
             f"The formula is empty: type an expression in x and y, e.g. {DEFAULT_FORMULA}."
@@ -223,7 +303,7 @@ def _parse(text: str) -> tuple[ast.Expression, _Source]:
             "missing operator (write 2*x, not 2x) or an unbalanced parenthesis."
         ) from None
     except (RecursionError, MemoryError, ValueError):
-        raise ValueError("The formula is too deeply nested to read.") from None
+        raise ValueError("Could not read the formula (is it nested too deeply?).") from None
     return tree, source
 
 
@@ -317,8 +397,22 @@ def _did_you_mean(name: str) -> str:
 
 # ----- checked tree → SymPy ---------------------------------------------------------------
 def _to_sympy(node: ast.AST, source: _Source) -> tuple[sympy.Expr, float]:
-    """SymPy expression of a checked node and its tower: the product of the constant
-    exponents it is raised through, which bounds how large SymPy's exact integers grow."""
+    """SymPy expression of a checked node, and its tower: the product of the constant
+    exponents it is raised through, which bounds how large SymPy's exact integers grow.
+
+    SymPy computes with numbers as soon as it builds them, exactly for integers (9**64) and
+    in arbitrary precision for decimals, and the work grows with the size of the numbers.
+    Every constant the walk builds, including one that only appears after cancellation
+    (x - x + 700.0), is therefore checked in float arithmetic, finite and at most 1e300,
+    before anything is built on top of it.
+    """
+    expression, tower = _build(node, source)
+    if not expression.free_symbols:
+        _check_constant_value(expression, source, node)
+    return expression, tower
+
+
+def _build(node: ast.AST, source: _Source) -> tuple[sympy.Expr, float]:
     if isinstance(node, ast.Constant):
         value = node.value
         return (sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)), 1.0
@@ -329,6 +423,10 @@ def _to_sympy(node: ast.AST, source: _Source) -> tuple[sympy.Expr, float]:
         return (-operand if isinstance(node.op, ast.USub) else operand), tower
     if isinstance(node, ast.Call):
         argument, tower = _to_sympy(node.args[0], source)
+        if node.func.id == "abs" and argument.is_Number:
+            return abs(argument), tower
+        if node.func.id == "abs" and isinstance(argument, (sympy.NumberSymbol, FUNCTIONS["abs"])):
+            return argument, tower
         return FUNCTIONS[node.func.id](argument), tower
     left, left_tower = _to_sympy(node.left, source)
     right, right_tower = _to_sympy(node.right, source)
@@ -340,15 +438,21 @@ def _to_sympy(node: ast.AST, source: _Source) -> tuple[sympy.Expr, float]:
         return left * right, max(left_tower, right_tower)
     if isinstance(node.op, ast.Div):
         return left / right, max(left_tower, right_tower)
-    where = source.where(node.right.col_offset)
     if right.free_symbols:
-        return left**right, max(left_tower, right_tower)
-    exponent = _float_value(node.right)
+        if not left.free_symbols and _constant_value(left) < 0:
+            raise ValueError(
+                f"{source.span(node)!r} {source.where(node.col_offset)} raises a negative "
+                "number to a power that varies, which is not real: write exp(... * log(b)) "
+                "with b > 0, or use a constant exponent."
+            )
+        power = FUNCTIONS["exp"](right) if left == sympy.E else Power(left, right)
+        return power, max(left_tower, right_tower)
+    exponent = _constant_value(right)
     if not abs(exponent) <= MAX_EXPONENT:
-        shown = f"{exponent:.6g}" if math.isfinite(exponent) else "not a finite real number"
         raise ValueError(
-            f"The exponent {source.span(node.right)!r} {where} is {shown}; constant exponents "
-            f"must lie between -{MAX_EXPONENT} and {MAX_EXPONENT}."
+            f"The exponent {source.span(node.right)!r} {source.where(node.right.col_offset)} "
+            f"is {exponent:.6g}; constant exponents must lie between -{MAX_EXPONENT} and "
+            f"{MAX_EXPONENT}."
         )
     tower = left_tower * max(1.0, abs(exponent))
     if tower > MAX_EXPONENT:
@@ -360,38 +464,63 @@ def _to_sympy(node: ast.AST, source: _Source) -> tuple[sympy.Expr, float]:
     return left**right, tower
 
 
-def _float_value(node: ast.AST) -> float:
-    """Value of a checked constant subtree in float arithmetic; nan where it has none."""
+def _check_constant_value(expression: sympy.Expr, source: _Source, node: ast.AST) -> None:
+    value = _constant_value(expression)
+    if abs(value) <= MAX_CONSTANT:
+        return
+    what = f"{source.span(node)!r} {source.where(node.col_offset)}"
+    if expression.has(sympy.I):
+        raise ValueError(
+            f"{what} is a complex number (a root or logarithm of a negative number?); "
+            "the surface must be real."
+        )
+    if math.isnan(value):
+        raise ValueError(
+            f"{what} is undefined in real numbers (a division by zero, a logarithm of 0, or "
+            "a root or logarithm of a negative number?)."
+        )
+    raise ValueError(f"{what} is larger than 1e300, beyond floating point.")
+
+
+#: SymPy's own functions, which it still makes by itself: e^2 is exp(2), and (u^2)^0.5 is
+#: Abs(u) with the derivative sign(u).
+_SYMPY_FUNCTIONS = {
+    sympy.exp: (np.exp, math.exp),
+    sympy.log: (np.log, math.log),
+    sympy.Abs: (np.abs, math.fabs),
+    sympy.sign: (np.sign, _sign_of),
+}
+
+
+def _constant_value(expression: sympy.Expr) -> float:
+    """A SymPy constant in float arithmetic: inf where it overflows, nan where it is not a
+    real number. Never asks SymPy, whose evaluation is what this guards."""
     try:
-        if isinstance(node, ast.Constant):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            return FLOAT_CONSTANTS[node.id]
-        if isinstance(node, ast.UnaryOp):
-            operand = _float_value(node.operand)
-            return -operand if isinstance(node.op, ast.USub) else operand
-        if isinstance(node, ast.Call):
-            return FLOAT_FUNCTIONS[node.func.id](_float_value(node.args[0]))
-        left, right = _float_value(node.left), _float_value(node.right)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if isinstance(node.op, ast.Div):
-            return left / right
-        return math.pow(left, right)
+        if expression.is_Number:
+            return _to_float(expression)
+        if isinstance(expression, sympy.NumberSymbol):
+            return float(expression)
+        args = [_constant_value(arg) for arg in expression.args]
+        if isinstance(expression, sympy.Add):
+            return math.fsum(args) if all(map(math.isfinite, args)) else sum(args)
+        if isinstance(expression, sympy.Mul):
+            return math.prod(args)
+        if isinstance(expression, sympy.Pow):
+            return math.pow(*args)
+        if isinstance(expression, RealFunction):
+            return expression.on_floats(*args)
+        if expression.func in _SYMPY_FUNCTIONS and len(args) == 1:
+            return _SYMPY_FUNCTIONS[expression.func][1](args[0])
+    except OverflowError:
+        return math.inf
     except (ArithmeticError, ValueError):
         return math.nan
+    return math.nan
 
 
 def _check_expression(expression: sympy.Expr, text: str) -> None:
     if expression.has(sympy.I):
-        raise ValueError(
-            f"The formula {text!r} takes complex values (a square root or logarithm of a "
-            "negative constant?)."
-        )
+        raise ValueError(f"The formula {text!r} takes complex values; the surface must be real.")
     if expression.has(sympy.zoo, sympy.oo, sympy.nan):
         raise ValueError(f"The formula {text!r} is infinite or undefined (a division by zero?).")
     for number in expression.atoms(sympy.Number):
@@ -402,18 +531,6 @@ def _check_expression(expression: sympy.Expr, text: str) -> None:
 
 
 # ----- SymPy → NumPy ----------------------------------------------------------------------
-_UFUNCS = {
-    sympy.sin: np.sin,
-    sympy.cos: np.cos,
-    sympy.tan: np.tan,
-    sympy.exp: np.exp,
-    sympy.log: np.log,
-    sympy.tanh: np.tanh,
-    sympy.sinh: np.sinh,
-    sympy.cosh: np.cosh,
-    sympy.Abs: np.abs,
-    sympy.sign: np.sign,
-}
 _SPECIAL_NUMBERS = {
     sympy.zoo: math.nan,
     sympy.nan: math.nan,
@@ -447,18 +564,21 @@ class Program:
         self.steps: list[tuple[Callable, tuple[int, ...]]] = []
         slots: dict = {}
         for root in expressions:
-            stack = [(root, False)]
+            # Depth-first without recursion: a node is pushed back, with its operation, under
+            # its operands and gets its slot once they have theirs.
+            stack: list = [(root, None)]
             while stack:
-                node, operands_ready = stack.pop()
+                node, compiled = stack.pop()
                 if node in slots:
                     continue
-                operation, operands = _operation(node)
-                if operands_ready:
+                if compiled is None:
+                    operation, operands = _operation(node)
+                    stack.append((node, (operation, operands)))
+                    stack.extend((operand, None) for operand in operands)
+                else:
+                    operation, operands = compiled
                     slots[node] = len(self.steps)
                     self.steps.append((operation, tuple(slots[operand] for operand in operands)))
-                else:
-                    stack.append((node, True))
-                    stack.extend((operand, False) for operand in operands)
         self.outputs = tuple(slots[root] for root in expressions)
 
     def __call__(self, x, y) -> tuple[np.ndarray, ...]:
@@ -495,16 +615,19 @@ def _operation(expression: sympy.Expr) -> tuple[Callable, tuple]:
         base, exponent = args
         if exponent.free_symbols:
             return (lambda x, y, b, p: np.power(np.asarray(b, dtype=float), p)), args
-        return _constant_power(_to_float(exponent)), (base,)
+        return _constant_power(_constant_value(exponent)), (base,)
     if isinstance(expression, sympy.DiracDelta):
-        # d/dx sign(x), from abs: zero wherever it is defined; 0 at the kink too, as sign(0) = 0
-        # takes the zero subgradient there.
+        # d/dx sign(x), when SymPy itself writes sqrt(x^2) as Abs(x): zero wherever it is
+        # defined, and 0 at the kink too, as for the formula's own abs.
         return (lambda x, y: 0.0), ()
-    if expression.func in _UFUNCS and len(args) == 1:
-        ufunc = _UFUNCS[expression.func]
+    if isinstance(expression, RealFunction):
+        ufunc = expression.on_arrays
+        return (lambda x, y, *u: ufunc(*u)), args
+    if expression.func in _SYMPY_FUNCTIONS and len(args) == 1:
+        ufunc = _SYMPY_FUNCTIONS[expression.func][0]
         return (lambda x, y, u: ufunc(u)), args
     if expression.has(sympy.I):
-        raise ValueError("The formula takes complex values.")
+        raise ValueError("The derivatives of the formula take complex values.")
     raise ValueError(
         f"The formula leads to a term SymPy writes as {type(expression).__name__}, "
         "which this app cannot evaluate."
@@ -555,6 +678,21 @@ def _check_size(expressions, limit: int, what: str) -> None:
         )
 
 
+def _derivatives(expression: sympy.Expr) -> tuple[tuple, tuple]:
+    """(∂f/∂x, ∂f/∂y) and (∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²) by SymPy.
+
+    Written out, derivatives of products and nested functions grow like a power of the
+    formula's size, and SymPy's time with them: refuse before the step that would be slow.
+    """
+    gradient = (sympy.diff(expression, X), sympy.diff(expression, Y))
+    _check_size(gradient, MAX_GRADIENT_TERMS, "gradient")
+    dfdxx = sympy.diff(gradient[0], X)
+    _check_size([dfdxx], MAX_HESSIAN_TERMS // 3, "second derivative in x")
+    hessian = (dfdxx, sympy.diff(gradient[0], Y), sympy.diff(gradient[1], Y))
+    _check_size(hessian, MAX_HESSIAN_TERMS, "Hessian")
+    return gradient, hessian
+
+
 @lru_cache(maxsize=128)
 def compile_formula(text: str) -> Compiled:
     """Check ``text``, differentiate it exactly and compile f, ∇f and ∇²f for NumPy.
@@ -580,17 +718,18 @@ def compile_formula(text: str) -> Compiled:
     """
     tree, source = _parse(text)
     _check(tree, source)
-    expression, _ = _to_sympy(tree.body, source)
-    _check_expression(expression, source.text)
-    # Written out, derivatives of products and nested functions grow like a power of the
-    # formula's size, and SymPy's time with them: refuse before the step that would be slow.
-    gradient = (sympy.diff(expression, X), sympy.diff(expression, Y))
-    _check_size(gradient, MAX_GRADIENT_TERMS, "gradient")
-    dfdxx = sympy.diff(gradient[0], X)
-    _check_size([dfdxx], MAX_HESSIAN_TERMS // 3, "second derivative in x")
-    hessian = (dfdxx, sympy.diff(gradient[0], Y), sympy.diff(gradient[1], Y))
-    _check_size(hessian, MAX_HESSIAN_TERMS, "Hessian")
-    is_quadratic = all(not entry.free_symbols and entry.is_finite for entry in hessian)
+    try:
+        expression, _ = _to_sympy(tree.body, source)
+        _check_expression(expression, source.text)
+        gradient, hessian = _derivatives(expression)
+    except (ArithmeticError, RecursionError, MemoryError, TypeError) as error:
+        # Not expected after the checks above; kept so that a SymPy surprise still reaches
+        # the user as a refused formula.
+        raise ValueError(f"SymPy could not handle the formula {source.text!r}: {error}") from None
+    # A constant Hessian alone is not enough: |x| has one, 0, away from its kink.
+    is_quadratic = expression.is_polynomial(X, Y) and all(
+        not entry.free_symbols and math.isfinite(_constant_value(entry)) for entry in hessian
+    )
     return Compiled(
         expression,
         gradient,
@@ -619,6 +758,10 @@ class Custom(Surface):
 
     def _hessian(self, x, y):
         return self.extras["compiled"].hessian(x, y)
+
+    def __reduce__(self):
+        # The compiled programs hold closures, which do not pickle; the text rebuilds them.
+        return build, (self.params["formula"], self.params["extent"])
 
 
 def build(formula: str, extent: float) -> Custom:
@@ -655,86 +798,93 @@ def _start(compiled: Compiled, extent: float) -> tuple[float, float]:
     return (-corner, corner)
 
 
-class _OutOfBudget(Exception):
-    pass
-
-
 @lru_cache(maxsize=128)
 def _local_minima(formula: str, extent: float) -> tuple[tuple[float, float], ...]:
     """Strict local minima inside the window, lowest first.
 
-    L-BFGS-B from a 5×5 grid of starts, then Newton steps that must converge with a positive
-    definite Hessian; points closer than 1e-6·extent are one minimum. Best effort: a minimum
-    with a singular Hessian (x⁴, |x|) is not listed, and the search stops after a fixed
-    number of program steps so that a long formula costs no more than a short one.
+    Damped saddle-free Newton from a 5×5 grid of starts, all 25 moved together by the compiled
+    programs; a point counts once its Newton step is below 1e-9·extent with a positive definite
+    Hessian, and points closer than 1e-6·extent are one minimum. Best effort: a minimum with a
+    singular Hessian (x⁴, |x|) is not listed, nor one the search does not reach in
+    MINIMA_SEARCH_ITERATIONS steps.
     """
-    compiled = compile_formula(formula)
-    budget = [MINIMA_SEARCH_STEPS]
+    with np.errstate(all="ignore"):
+        return _search_minima(compile_formula(formula), extent)
 
-    def spend(program: Program) -> None:
-        budget[0] -= len(program.steps) + 20
-        if budget[0] < 0:
-            raise _OutOfBudget
 
-    def fun(p):
-        spend(compiled.value)
-        return float(compiled.value(p[0], p[1])[0])
-
-    def jac(p):
-        spend(compiled.gradient)
-        return np.array(compiled.gradient(p[0], p[1]), dtype=float)
-
-    def hess(p):
-        spend(compiled.hessian)
-        dxx, dxy, dyy = (float(entry) for entry in compiled.hessian(p[0], p[1]))
-        return np.array([[dxx, dxy], [dxy, dyy]])
-
-    found: list[tuple[float, np.ndarray]] = []
+def _search_minima(compiled: Compiled, extent: float) -> tuple[tuple[float, float], ...]:
     grid = np.linspace(-0.8 * extent, 0.8 * extent, 5)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        try:
-            for x0 in grid:
-                for y0 in grid:
-                    if not np.isfinite(fun((x0, y0))):
-                        continue
-                    result = minimize(
-                        fun,
-                        np.array([x0, y0]),
-                        jac=jac,
-                        method="L-BFGS-B",
-                        bounds=[(-extent, extent)] * 2,
-                        options={"maxiter": 60},
-                    )
-                    point = _polish(result.x, jac, hess, extent)
-                    if point is None or np.max(np.abs(point)) > extent:
-                        continue
-                    if any(np.linalg.norm(point - other) < 1e-6 * extent for _, other in found):
-                        continue
-                    found.append((fun(point), point))
-        except _OutOfBudget:
-            pass
-    found.sort(key=lambda pair: pair[0])
+    points = np.column_stack([axis.ravel() for axis in np.meshgrid(grid, grid)])
+    (values,) = compiled.value(points[:, 0], points[:, 1])
+    moving = np.isfinite(values)
+    for _ in range(MINIMA_SEARCH_ITERATIONS):
+        index = np.flatnonzero(moving)
+        if index.size == 0:
+            break
+        step, gradient, _ = _search_step(compiled, points[index], extent)
+        # Kept inside the window, which is convex, so every fraction of the step stays in it.
+        step = np.clip(points[index] + step, -extent, extent) - points[index]
+        slope = np.einsum("ni,ni->n", gradient, step)
+        # Arrived, pinned to the edge, or undefined (nan): stop.
+        going = (np.linalg.norm(step, axis=1) > 1e-11 * extent) & (slope < 0.0)
+        moving[index[~going]] = False
+        index, step, slope = index[going], step[going], slope[going]
+        # Backtracking: halve each point's step until the value drops (Armijo's rule), up to
+        # rounding, which is all a step next to the minimum can change. A point that needs a
+        # millionth of its step sits at a kink (the tip of a cone): it stops there.
+        scale = np.ones(index.size)
+        accepted = np.zeros(index.size, dtype=bool)
+        rounding = 1e-12 * np.maximum(1.0, np.abs(values[index]))
+        for _ in range(20):
+            trial = points[index] + scale[:, None] * step
+            (trial_values,) = compiled.value(trial[:, 0], trial[:, 1])
+            drop = values[index] + 1e-4 * scale * slope + rounding
+            better = ~accepted & (trial_values <= drop)
+            points[index[better]] = trial[better]
+            values[index[better]] = trial_values[better]
+            accepted |= better
+            if accepted.all():
+                break
+            scale = np.where(accepted, scale, 0.5 * scale)
+        moving[index[~accepted]] = False
+
+    step, _, eigenvalues = _search_step(compiled, points, extent)
+    minimum = (
+        np.isfinite(values)
+        & (np.linalg.norm(step, axis=1) <= 1e-9 * extent)
+        & (eigenvalues[:, 0] > 1e-9 * np.maximum(1.0, np.abs(eigenvalues[:, 1])))
+    )
+    found: list[tuple[float, float]] = []
+    for point in points[minimum][np.argsort(values[minimum], kind="stable")]:
+        if all(np.hypot(point[0] - px, point[1] - py) > 1e-6 * extent for px, py in found):
+            found.append((float(point[0]), float(point[1])))
     # Newton lands within rounding of a symmetric minimizer: show 0, not 3e-17.
     tiny = 1e-12 * extent
-    return tuple(
-        (0.0 if abs(px) < tiny else float(px), 0.0 if abs(py) < tiny else float(py))
-        for _, (px, py) in found
-    )
+    return tuple((0.0 if abs(px) < tiny else px, 0.0 if abs(py) < tiny else py) for px, py in found)
 
 
-def _polish(point: np.ndarray, jac: Callable, hess: Callable, extent: float) -> np.ndarray | None:
-    """Newton steps from ``point``: the minimizer if they converge to one with a positive
-    definite Hessian, else None."""
-    for _ in range(8):
-        gradient, hessian = jac(point), hess(point)
-        if not (np.all(np.isfinite(gradient)) and np.all(np.isfinite(hessian))):
-            return None
-        eigenvalues = np.linalg.eigvalsh(hessian)
-        if eigenvalues[0] <= 1e-9 * max(1.0, abs(eigenvalues[-1])):
-            return None
-        step = np.linalg.solve(hessian, gradient)
-        point = point - step
-        if np.linalg.norm(step) <= 1e-10 * extent:
-            return point
-    return None
+def _search_step(compiled: Compiled, points: np.ndarray, extent: float):
+    """The saddle-free Newton step −V |Λ|⁻¹ Vᵀ ∇f (Dauphin et al., 2014) at each point.
+
+    Where the Hessian V Λ Vᵀ is positive definite this is Newton's step; elsewhere it still
+    goes downhill, away from saddles and maxima. Steps are capped at extent/4; where ∇f or the
+    Hessian is not finite the step is nan. Returns the steps, the gradients, and the Hessian's
+    eigenvalues (ascending).
+    """
+    x, y = points[:, 0], points[:, 1]
+    gradient = np.column_stack(compiled.gradient(x, y))
+    dxx, dxy, dyy = compiled.hessian(x, y)
+    hessian = np.stack([np.column_stack([dxx, dxy]), np.column_stack([dxy, dyy])], axis=1)
+    # Beyond 1e150 the eigenvalues' squares overflow: no minimum is found there anyway.
+    finite = (np.abs(gradient) < 1e150).all(axis=1) & (np.abs(hessian) < 1e150).all(axis=(1, 2))
+    hessian[~finite] = np.eye(2)
+    eigenvalues, eigenvectors = np.linalg.eigh(hessian)
+    size = np.abs(eigenvalues).max(axis=1, keepdims=True)
+    inverse = 1.0 / np.maximum(np.abs(eigenvalues), np.maximum(1e-9 * size, 1e-300))
+    along = np.einsum("nji,nj->ni", eigenvectors, gradient) * inverse
+    step = -np.einsum("nij,nj->ni", eigenvectors, along)
+    length = np.linalg.norm(step, axis=1)
+    step *= np.minimum(1.0, 0.25 * extent / np.maximum(length, 1e-300))[:, None]
+    step[~finite] = np.nan
+    eigenvalues[~finite] = np.nan
+    return step, gradient, eigenvalues

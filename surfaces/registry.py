@@ -7,6 +7,7 @@ from types import ModuleType
 
 from surfaces import (
     beale,
+    custom,
     himmelblau,
     least_squares,
     logistic,
@@ -28,6 +29,7 @@ FAMILIES: dict[str, ModuleType] = {
     "rastrigin": rastrigin,
     "beale": beale,
     "six_hump_camel": six_hump_camel,
+    "custom": custom,
 }
 
 
