@@ -67,6 +67,9 @@ PATH_RESOLUTION = 1.5e-3
 MAX_DRAWN_POINTS = 1000
 MAX_CURVE_POINTS = 2000
 
+#: The theory's loss curve (:func:`optimizers.theory.rate_curve`), dashed on the loss panel.
+THEORY_COLOR = "#f2f2f2"
+
 _FLOAT32_LIMIT = 1e30
 _HOVER_POINT = (
     "step %{customdata[0]:d}<br>x = %{x:.4g}<br>y = %{y:.4g}<br>loss = %{customdata[1]:.4g}"
@@ -85,6 +88,7 @@ def path_figure(
     show_arrows: bool = True,
     title: str | None = None,
     height: int = 620,
+    theory=None,
 ) -> go.Figure:
     """Animated figure: the optimizer paths on the surface and their loss per step.
 
@@ -114,6 +118,12 @@ def path_figure(
         Figure title; ``surface.title`` by default.
     height : int
         Figure height in pixels.
+    theory : curve or sequence of curves, optional
+        The theory's loss curve per trajectory (None where there is none), each with
+        ``losses`` (t = 0, 1, …) and ``label``, e.g. :func:`optimizers.theory.rate_curve`;
+        one curve alone belongs to the first trajectory. Drawn dashed (light grey) on the
+        loss panel, as static traces appended after the moving ones (so the moving traces
+        keep their indices); ``meta["traces"]["theory"]`` lists them.
 
     Returns
     -------
@@ -121,6 +131,7 @@ def path_figure(
     """
     trajectories = _as_list(trajectories)
     labels = _labels(trajectories, labels)
+    theory_curves = _theory_list(theory, len(trajectories))
     if isinstance(max_frames, bool) or not isinstance(max_frames, (int, np.integer)):
         raise TypeError(f"max_frames must be a whole number, got {max_frames!r}.")
     if max_frames < 1:
@@ -174,6 +185,12 @@ def path_figure(
         _add(fig, run.diverged_trace(final_step), 1) if run.diverged else None for run in runs
     ]
     roles["loss_marker"] = [_add(fig, run.loss_marker_trace(final_step), 2) for run in runs]
+    # Static, but after the moving traces: the indices frames refer to stay as they were.
+    roles["theory"] = [
+        None if curve is None else _add(fig, _theory_trace(curve, run, loss_axis), 2)
+        for run, curve in zip(runs, theory_curves, strict=True)
+    ]
+    theory_indices = [index for index in roles["theory"] if index is not None]
 
     # ----- frames ------------------------------------------------------------------------------
     frames = []
@@ -220,7 +237,7 @@ def path_figure(
         sliders=[_slider(steps)],
         meta={
             "traces": roles,
-            "static_traces": list(range(static_count)),
+            "static_traces": list(range(static_count)) + theory_indices,
             "frame_steps": steps.tolist(),
             "keyframe_steps": sorted(set(keys.tolist())),
         },
@@ -1025,6 +1042,41 @@ def _curve_trace(values, shown, label, color, quantity, **style) -> go.Scatter:
 def _nearest_distance(points: np.ndarray, minima: np.ndarray) -> np.ndarray:
     differences = points[:, None, :] - minima[None, :, :]
     return np.sqrt((differences**2).sum(axis=-1)).min(axis=1)
+
+
+def _theory_list(theory, count: int) -> list:
+    if theory is None:
+        return [None] * count
+    if hasattr(theory, "losses"):
+        theory = [theory]
+    curves = list(theory)
+    if len(curves) > count:
+        raise ValueError(f"Got {len(curves)} theory curves for {count} trajectories.")
+    return curves + [None] * (count - len(curves))
+
+
+def _theory_trace(curve, run: _Run, loss_axis: _LossAxis) -> go.Scatter:
+    """The theory's loss curve of ``run``, dashed, over the run's steps (and no further)."""
+    values = np.asarray(curve.losses, dtype=float)[: run.steps + 1]
+    with np.errstate(invalid="ignore"):
+        # A diverging rate overflows to ∞ within a few hundred steps: a gap, not a line.
+        values = np.where(np.isfinite(values), values, np.nan)
+    keep = _curve_indices(values)
+    steps = {"x0": 0, "dx": 1} if len(keep) == len(values) else {"x": keep.astype(np.int32)}
+    shown = values[keep] if loss_axis.floor is None else np.maximum(values[keep], loss_axis.floor)
+    return go.Scatter(
+        **steps,
+        y=_compact_losses(shown),
+        mode="lines",
+        # Light dashes: where the theory is tight (GD near its best step) they lie on the
+        # run's curve, and dashes in the run's own colour would vanish into it.
+        line={"color": THEORY_COLOR, "width": 2.5, "dash": "dash"},
+        opacity=0.95,
+        name=curve.label,
+        legendgroup=run.group,
+        legendrank=1104,
+        hovertemplate=f"{curve.label}<br>step %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+    )
 
 
 def _minima_trace(surface) -> go.Scatter:
