@@ -2,18 +2,26 @@
 
 import streamlit as st
 
-from ui import state
+from ui import share, state
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
-st.navigation(
+page = st.navigation(
     [
         st.Page(
             "pages/playground.py", title="Playground", icon=":material/play_circle:", default=True
         ),
+        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
         st.Page("pages/curvature.py", title="Curvature", icon=":material/query_stats:"),
         st.Page("pages/gd_vs_sgd.py", title="GD vs SGD", icon=":material/scatter_plot:"),
         st.Page("pages/race.py", title="Optimizer race", icon=":material/sports_score:"),
         st.Page("pages/phase.py", title="Phase diagram", icon=":material/grid_on:"),
+        st.Page("pages/rates.py", title="Convergence rates", icon=":material/trending_down:"),
     ]
-).run()
+)
+try:
+    page.run()
+finally:
+    # The URL takes the settings drawn in this run (ui.state); a page that ends with
+    # share.finish() has done it already, and one stopped by st.stop() keeps the last URL.
+    share.finish()

@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, curvature_panel, explain, state
+from ui import compute, controls, curvature_panel, explain, share, state
 from viz.curvature import axes_figure, map_figure
 
 # app.py already does this; again here because Streamlit runs a page script on its own (no
@@ -95,3 +95,5 @@ with text_column:
             f"Here κ = {kappa:.3g}: at η just under 2/λmax the slow direction keeps "
             f"1 − 2/κ = {1 - 2 / kappa:.4g} of its error per step."
         )
+
+share.finish()

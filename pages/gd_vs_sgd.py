@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, explain, sgd_panel, state
+from ui import compute, controls, explain, sgd_panel, share, state
 from viz.sgd import cloud_figure, dataset_figure, loss_figure, paths_figure, point_at
 
 # app.py already does this; again here because Streamlit runs a page script on its own (no
@@ -98,3 +98,5 @@ with spread_column:
             "gradients still point every which way. Move the step slider back to see the "
             "cloud around a long gradient arrow."
         )
+
+share.finish()

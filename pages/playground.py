@@ -4,7 +4,11 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, explain
+from ui import compute, controls, explain, export, rates, share, state
+
+# app.py does this too; again here because Streamlit may run this script without app.py
+# (see pages/curvature.py).
+state.persist()
 
 st.title("Playground")
 settings = controls.playground_sidebar()
@@ -12,15 +16,20 @@ surface = settings.surface.surface
 trajectory = explain.run_or_explain(settings.run)
 
 st.plotly_chart(
-    compute.path_figure((settings,)),
+    compute.path_figure((settings,), theory=True),
     key="playground_chart",
     on_select=partial(controls.set_start_from_click, settings.surface, "playground_chart"),
     selection_mode="points",
     width="stretch", theme=None,
 )
 explain.status(trajectory, surface)
+rate = compute.rate_curve(settings)
+if rate is not None:
+    st.caption(rates.rate_caption(rate))
 st.caption("Click anywhere on the contour to start from there. Press ▶ to replay the run.")
+export.downloads(settings, trajectory, theory=True)
 
+state.default("dl_show_3d", False, kind="bool")
 if st.toggle("Show the 3-D surface", key="dl_show_3d"):
     st.plotly_chart(compute.surface_3d_figure((settings,)), width="stretch", theme=None)
 
@@ -28,3 +37,5 @@ with st.expander("The update rule", expanded=True):
     st.latex(trajectory.optimizer.formula)
     st.markdown(f"**{surface.title}** — {surface.description}")
     st.latex(surface.formula)
+
+share.finish()

@@ -2,12 +2,17 @@
 
 import streamlit as st
 
-from ui import compute, controls, explain
+from ui import compute, controls, explain, share, state
+
+# app.py does this too; again here because Streamlit may run this script without app.py
+# (see pages/curvature.py).
+state.persist()
 
 st.title("Optimizer race")
 racers = controls.race_sidebar()
 if not racers:
     st.info("Pick at least one optimizer in the sidebar to start the race.")
+    share.finish()
     st.stop()
 trajectories = [explain.run_or_explain(settings.run) for settings in racers]
 surface = racers[0].surface.surface
@@ -22,3 +27,5 @@ with st.expander("The update rules", expanded=False):
     for trajectory in trajectories:
         st.markdown(f"**{trajectory.optimizer.title}**")
         st.latex(trajectory.optimizer.formula)
+
+share.finish()

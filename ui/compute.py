@@ -66,13 +66,13 @@ def suggested_lr(name: str, params: ParamsKey, optimizer_name: str,
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def path_figure(runs: tuple, labels: tuple | None = None, max_frames: int = 100,
-                show_arrows: bool = True):
+                show_arrows: bool = True, theory: bool = False):
     """The animated contour-and-loss figure for ``runs`` (a tuple of RunSettings, one surface).
 
     Cached as a whole: building ~100 animation frames costs about as much as the run itself.
+    ``theory`` adds each run's theoretical loss curve where one applies (:func:`rate_curve`).
     """
     from viz.animation import path_figure as build
-
     from viz.clicks import click_grid
 
     first = runs[0].surface
@@ -80,9 +80,20 @@ def path_figure(runs: tuple, labels: tuple | None = None, max_frames: int = 100,
     surface_layers_ = layers(first.name, first.params)
     fig = build(surface_layers_, first.surface, trajectories,
                 labels=list(labels) if labels else None, max_frames=max_frames,
-                show_arrows=show_arrows)
+                show_arrows=show_arrows,
+                theory=[rate_curve(settings) for settings in runs] if theory else None)
     fig.add_trace(click_grid(surface_layers_.bounds))  # frames name their traces: safe to append
     return fig
+
+
+@st.cache_data(max_entries=3, show_spinner=False)
+def animation_html(runs: tuple, title: str, theory: bool = False) -> bytes:
+    """:func:`path_figure` of ``runs`` as a standalone HTML file that plays offline
+    (viz.export). About 5 MB each (plotly.js is inside), hence so few entries; build it only
+    when someone downloads it."""
+    from viz.export import figure_html
+
+    return figure_html(path_figure(runs, theory=theory), title).encode("utf-8")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -243,3 +254,54 @@ def phase_data(name: str, params: ParamsKey, optimizer_name: str, hyperparameter
         curvature=theory if theory is not None and theory.gd_stability_limit else None,
         trajectory=trajectory(name, params, optimizer_name, hyperparameters, (), x0, steps, tol),
     )
+
+
+# ----- Theory on the charts: the Playground's rate curve, the Convergence rates page ----------
+@st.cache_data(max_entries=64, show_spinner=False)
+def rate_curve(settings):
+    """The theory's loss curve of the run ``settings`` (a RunSettings), or None where the
+    linear theory does not apply: not a positive definite quadratic, an adaptive rule or
+    Newton, decay, clipping or weight decay, or a noisy or mini-batch gradient."""
+    from optimizers import theory
+
+    if settings.noise or settings.batch_size is not None:
+        return None
+    run = settings.run()
+    return theory.rate_curve(settings.surface.surface, run.optimizer, run.points[0], run.steps)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def quadratic_curvature(name: str, params: ParamsKey):
+    """The constant Hessian of a quadratic surface (None for other surfaces, or if not
+    positive definite)."""
+    from optimizers import theory
+
+    return theory.quadratic_curvature(surface(name, params))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def eigen_error_figure(settings):
+    """The run ``settings`` split along the Hessian's eigenvectors (viz.theory); the theory
+    lines only for exact gradients."""
+    from viz.theory import eigen_error_figure as build
+
+    exact = not settings.noise and settings.batch_size is None
+    return build(settings.surface.surface, settings.run(), theory=exact)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def condition_sweep(kappas: tuple, names: tuple, x0: tuple[float, float], tol: float,
+                    max_steps: int):
+    """Steps to converge against κ on the quadratic bowl (optimizers.theory.condition_sweep)."""
+    from optimizers import theory
+
+    return theory.condition_sweep(kappas, names, x0, tol, max_steps)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def condition_sweep_figure(kappas: tuple, names: tuple, x0: tuple[float, float], tol: float,
+                           max_steps: int, current_kappa: float | None = None):
+    """The κ sweep's log–log figure, with the sidebar surface's κ as a vertical line."""
+    from viz.theory import condition_sweep_figure as build
+
+    return build(condition_sweep(kappas, names, x0, tol, max_steps), current_kappa)

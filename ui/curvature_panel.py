@@ -41,8 +41,8 @@ def point_controls(choice: SurfaceChoice) -> tuple[float, float]:
     """
     surface = choice.surface
     key_x, key_y = point_keys(choice)
-    default(key_x, float(surface.start[0]))
-    default(key_y, float(surface.start[1]))
+    default(key_x, float(surface.start[0]), kind="float")
+    default(key_y, float(surface.start[1]), kind="float")
     left, right = st.columns(2)
     x = left.number_input("Point x", step=0.1, key=key_x, format="%.3f")
     y = right.number_input("Point y", step=0.1, key=key_y, format="%.3f")
@@ -65,12 +65,12 @@ def set_point_from_click(choice: SurfaceChoice, chart_key: str) -> None:
 
 def map_mode() -> str:
     """The chosen map, readable before its radio is drawn (the radio sits under the chart)."""
-    return default("dl_curv.map", "condition")
+    return default("dl_curv.map", "condition", options=list(MAP_MODES))
 
 
 def map_mode_control() -> str:
     """Which map the second figure shows."""
-    default("dl_curv.map", "condition")
+    default("dl_curv.map", "condition", options=list(MAP_MODES))
     return st.radio(
         "Colour the plot by",
         list(MAP_MODES),

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui import compute
 from ui.controls import (
+    LR_OPTIONS,
     STEP_CHOICES,
     SurfaceChoice,
     checked_surface,
@@ -55,11 +56,13 @@ def sgd_sidebar() -> SgdSettings:
         surface = checked_surface(choice)
         start = start_point_value(choice)
         lr_key = f"dl_sgd_lr.{choice.name}.gd"
-        if lr_key not in st.session_state:
-            suggested = compute.suggested_lr(choice.name, choice.params, "gd", start)
-            set_value(lr_key, snap_lr(0.5 * suggested))
+        default(
+            lr_key,
+            lambda: snap_lr(0.5 * compute.suggested_lr(choice.name, choice.params, "gd", start)),
+            options=LR_OPTIONS,
+        )
         hyperparameters = hyperparameter_controls(choice, "gd", start, key_prefix="dl_sgd")
-        default("dl_steps", 200)
+        default("dl_steps", 200, low=STEP_CHOICES[0], high=STEP_CHOICES[1], step=10)
         steps = st.slider(
             "Updates",
             min_value=STEP_CHOICES[0],
@@ -72,7 +75,7 @@ def sgd_sidebar() -> SgdSettings:
 
         n = surface.n_samples
         batch_key = f"dl_sgd.{choice.name}.batch_size"
-        default(batch_key, max(1, n // 10))
+        default(batch_key, max(1, n // 10), kind="int", low=1, high=n)
         set_value(batch_key, min(max(int(st.session_state[batch_key]), 1), n))
         batch_size = st.slider(
             "Mini-batch size b",
@@ -81,7 +84,7 @@ def sgd_sidebar() -> SgdSettings:
             key=batch_key,
             help=f"1 is pure SGD, {n} (all examples) is batch GD.",
         )
-        default("dl_sgd.seeds", 4)
+        default("dl_sgd.seeds", 4, kind="int", low=1, high=MAX_SEEDS)
         n_seeds = st.slider(
             "Number of seeds (SGD paths)",
             1,
@@ -89,7 +92,7 @@ def sgd_sidebar() -> SgdSettings:
             key="dl_sgd.seeds",
             help="Same batch size, different shuffles of the data.",
         )
-        default("dl_sgd.decay_on", False)
+        default("dl_sgd.decay_on", False, kind="bool")
         decay_on = st.toggle(
             "Decay SGD's learning rate",
             key="dl_sgd.decay_on",
@@ -97,7 +100,7 @@ def sgd_sidebar() -> SgdSettings:
         )
         decay = 0.0
         if decay_on:
-            default("dl_sgd.decay", 0.05)
+            default("dl_sgd.decay", 0.05, options=DECAY_OPTIONS)
             decay = st.select_slider(
                 "Decay d", options=DECAY_OPTIONS, key="dl_sgd.decay", format_func=lambda v: f"{v:g}"
             )
@@ -109,7 +112,7 @@ def sgd_sidebar() -> SgdSettings:
 def step_slider(steps: int) -> int:
     """The update whose models and gradient cloud are shown; follows the end while it is there."""
     previous_end = st.session_state.get("dl_sgd.step_end")
-    default(STEP_KEY, steps)
+    default(STEP_KEY, steps, kind="int", low=0, high=steps)
     current = int(st.session_state[STEP_KEY])
     if current == previous_end or current > steps:
         set_value(STEP_KEY, steps)
