@@ -133,8 +133,9 @@ def sweep(
             if k == steps:
                 break
             # Stopped cells keep stepping (their results are already recorded) until enough
-            # of them pile up to make dropping them cheaper than carrying them.
-            if 2 * np.count_nonzero(alive) < alive.size:
+            # of them pile up to make dropping them cheaper than carrying them: a tenth of
+            # the rows (bench/run.py: 0.39 s → 0.27 s on 200×200×300 against "half").
+            if 10 * np.count_nonzero(alive) < 9 * alive.size:
                 keep = alive
                 cells, p, gx, gy = cells[keep], p[keep], gx[keep], gy[keep]
                 lr0, decay, weight_decay = lr0[keep], decay[keep], weight_decay[keep]

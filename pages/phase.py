@@ -1,0 +1,119 @@
+"""Phase diagram: steps to converge over learning rate × momentum, with the theory's limits."""
+
+from functools import partial
+
+import streamlit as st
+
+from ui import compute, controls, explain, share, state
+from ui import phase as controls_phase
+from viz import phase
+
+# As on the Curvature page: without st.navigation (a cold server's first deep link, AppTest
+# after switch_page) Streamlit runs this script alone, so keep the shared keys alive here too.
+state.persist()
+
+st.title("Phase diagram")
+st.markdown(
+    "Every cell is one run from the same start with its own learning rate $\\eta$ (x, log "
+    "scale) and momentum $\\beta$ (y; $\\beta_1$ for Adam, $\\rho$ for RMSprop), coloured by "
+    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic the edge of "
+    "the dark-red region is $\\eta = 2(1+\\beta)/\\lambda_{\\max}$ for heavy ball. "
+    "Gradient descent has no $\\beta$: it gets the one-dimensional slice only."
+)
+settings = controls_phase.sidebar()
+surface = settings.surface.surface
+data = explain.run_or_explain(
+    lambda: compute.phase_data(
+        settings.surface.name,
+        settings.surface.params,
+        settings.optimizer,
+        settings.hyperparameters,
+        settings.x0,
+        settings.steps,
+        settings.tol,
+        controls.LR_OPTIONS,
+    )
+)
+layers = compute.layers(settings.surface.name, settings.surface.params)
+
+left, right = st.columns([2, 1])
+run_chart = phase.run_figure(layers, surface, data.trajectory)
+slice_chart = phase.slice_figure(data)
+slice_args = {
+    "key": controls_phase.SLICE_CHART_KEY,
+    "selection_mode": "points",
+    "theme": None,
+    "on_select": partial(controls_phase.on_slice_click, settings),
+    "width": "stretch",
+}
+if data.has_map:
+    left.plotly_chart(
+        phase.map_figure(data),
+        key=controls_phase.MAP_CHART_KEY,
+        on_select=partial(controls_phase.on_map_click, settings),
+        selection_mode="points",
+        theme=None,
+        width="stretch",
+    )
+    left.caption(
+        "Click a cell to use its η and β: the run on the right and the Playground "
+        "both switch to it. Cyan ring: the current setting."
+    )
+else:  # gradient descent: its one knob is the slice
+    left.plotly_chart(slice_chart, **slice_args)
+    left.caption(
+        "Click a point to use its η: the run on the right and the Playground both switch to it."
+    )
+right.plotly_chart(run_chart, key="phase_run", theme=None, width="stretch")
+explain.status(data.trajectory, surface)
+if data.has_map:
+    st.plotly_chart(slice_chart, **slice_args)
+    st.caption("The map's row at the current β in full resolution. Click a point to use its η.")
+
+with st.expander("The theory behind the lines", expanded=not data.has_map):
+    st.markdown(
+        "On a quadratic $f(\\mathbf p) = \\tfrac12 \\mathbf p^\\top H \\mathbf p$ with "
+        "eigenvalues $\\lambda_{\\min} \\le \\lambda_{\\max}$ and "
+        "$\\kappa = \\lambda_{\\max}/\\lambda_{\\min}$, each rule is a linear recurrence, "
+        "stable exactly when"
+    )
+    st.latex(
+        r"\text{GD: } 0 < \eta < \frac{2}{\lambda_{\max}}, \qquad "
+        r"\text{heavy ball: } 0 < \eta < \frac{2(1+\beta)}{\lambda_{\max}}, \qquad "
+        r"\text{Nesterov: } 0 < \eta < \frac{2(1+\beta)}{(1+2\beta)\,\lambda_{\max}}"
+    )
+    st.markdown(
+        "The fastest GD step and the fastest heavy-ball pair, with the factor by which "
+        "the error shrinks each step:"
+    )
+    st.latex(
+        r"\eta_{GD} = \frac{2}{\lambda_{\min}+\lambda_{\max}},\ "
+        r"\text{rate } \frac{\kappa-1}{\kappa+1}; \qquad "
+        r"\eta^* = \Big(\frac{2}{\sqrt{\lambda_{\max}}+\sqrt{\lambda_{\min}}}\Big)^2,\ "
+        r"\beta^* = \Big(\frac{\sqrt\kappa-1}{\sqrt\kappa+1}\Big)^2,\ "
+        r"\text{rate } \frac{\sqrt\kappa-1}{\sqrt\kappa+1}"
+    )
+    curvature = data.curvature
+    if curvature is not None:
+        st.markdown(
+            f"Here $\\lambda_{{\\min}} = {curvature.lambda_min:.4g}$, "
+            f"$\\lambda_{{\\max}} = {curvature.lambda_max:.4g}$, $\\kappa = "
+            f"{curvature.condition_number:.4g}$: GD limit $2/\\lambda_{{\\max}} = "
+            f"{curvature.gd_stability_limit:.4g}$, best GD step "
+            f"{curvature.best_fixed_step:.4g} (rate {curvature.best_fixed_rate:.3f}); "
+            f"heavy-ball optimum $\\eta^* = {curvature.momentum_lr:.4g}$, "
+            f"$\\beta^* = {curvature.momentum_beta:.3f}$ (rate {curvature.momentum_rate:.3f})."
+        )
+    else:
+        st.markdown(
+            "This surface is not a quadratic with a positive definite Hessian, so no "
+            "line is drawn: its curvature changes along the path."
+        )
+    st.markdown(
+        "Adam and RMSprop divide each step by a running gradient scale, so no limit of "
+        "this form applies to them; their map shows where they settle within the "
+        "budget. Cells agree with the Playground's run of the same setting (without "
+        "decay, clipping or noise)."
+    )
+
+share.finish()
