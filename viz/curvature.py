@@ -342,7 +342,10 @@ def map_figure(
         "yanchor": "top",
     }
     if mode == "condition":
-        values = grid.log_condition()
+        # 3 decimals of log₁₀ κ are finer than the colour scale resolves; float32 halves the
+        # bytes, and rounding avoids float64 noise such as 0.9999999999999998, whose base64 is
+        # mostly "/", which Plotly's JSON escapes into six characters each.
+        values = np.round(grid.log_condition(), 3).astype(np.float32)
         heatmap = go.Heatmap(
             x=grid.xs,
             y=grid.ys,
@@ -362,7 +365,7 @@ def map_figure(
             "Condition number κ = λmax/λmin", "grey: H is not positive definite"
         )
     else:
-        values = grid.sign_pattern()
+        values = grid.sign_pattern().astype(np.float32)
         stops = []
         for code, color in enumerate(SIGN_COLORS):
             stops += [[code / 3, color], [(code + 1) / 3, color]]
