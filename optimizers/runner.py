@@ -10,6 +10,7 @@ import numpy as np
 from optimizers import stopping
 from optimizers.registry import Optimizer
 from surfaces.base import Surface, as_point
+from surfaces.curvature import curvature
 
 #: The most steps one run may take: 100,000 steps run in about a second.
 MAX_STEPS = 100_000
@@ -335,7 +336,7 @@ def _message(
             f"Converged in {_count(k, 'step')} to {_fmt_point(last)}: the gradient norm fell below "
             f"{tol:g}; loss {losses[-1]:.6g}."
         )
-        kind = _kind_at(surface, last)
+        kind = curvature(surface, last).kind
         if kind in ("saddle", "maximum"):
             text += f" This point is a {kind}, not a minimum: the gradient is zero there too."
     elif status == "max_steps":
@@ -386,16 +387,3 @@ def _divergence_text(surface, optimizer, reason, points, losses) -> str:
     elif why is None:
         why = "the steps overshoot faster than the rule can shrink them"
     return f"{what}; {why}."
-
-
-def _kind_at(surface, point) -> str:
-    hessian = surface.hessian(point)
-    eigenvalues = np.linalg.eigvalsh(hessian)
-    scale = max(1.0, float(np.abs(eigenvalues).max()))
-    if np.any(np.abs(eigenvalues) <= 1e-9 * scale):
-        return "degenerate"
-    if eigenvalues[0] > 0:
-        return "minimum"
-    if eigenvalues[-1] < 0:
-        return "maximum"
-    return "saddle"
