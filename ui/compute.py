@@ -71,19 +71,25 @@ def path_figure(runs: tuple, labels: tuple | None = None, max_frames: int = 100,
 
     Cached as a whole: building ~100 animation frames costs about as much as the run itself.
     ``theory`` adds each run's theoretical loss curve where one applies (:func:`rate_curve`).
+    Built as a plain dict and returned as a :class:`viz.dict_figure.DictFigure` (a go.Figure)
+    holding its JSON-ready form: ~1 ms to pickle into the cache and out again, and
+    ``st.plotly_chart`` sends it without validating its ~500 frame traces.
     """
-    from viz.animation import path_figure as build
-    from viz.clicks import click_grid
+    from viz.animation import path_figure_dict
+    from viz.clicks import click_grid_trace
+    from viz.dict_figure import DictFigure, encode_arrays
 
     first = runs[0].surface
     trajectories = [settings.run() for settings in runs]
     surface_layers_ = layers(first.name, first.params)
-    fig = build(surface_layers_, first.surface, trajectories,
-                labels=list(labels) if labels else None, max_frames=max_frames,
-                show_arrows=show_arrows,
-                theory=[rate_curve(settings) for settings in runs] if theory else None)
-    fig.add_trace(click_grid(surface_layers_.bounds))  # frames name their traces: safe to append
-    return fig
+    spec = path_figure_dict(surface_layers_, first.surface, trajectories,
+                            labels=list(labels) if labels else None, max_frames=max_frames,
+                            show_arrows=show_arrows,
+                            theory=[rate_curve(settings) for settings in runs] if theory
+                            else None)
+    # Frames name the traces they change: appending one is safe.
+    spec["data"].append(click_grid_trace(surface_layers_.bounds))
+    return DictFigure(encode_arrays(spec))
 
 
 @st.cache_data(max_entries=3, show_spinner=False)
@@ -100,18 +106,24 @@ def animation_html(runs: tuple, title: str, theory: bool = False) -> bytes:
 def surface_3d_figure(runs: tuple):
     """The 3-D surface with the paths of ``runs`` lifted onto it."""
     from viz.animation import trajectory_3d_figure
+    from viz.dict_figure import DictFigure
 
     first = runs[0].surface
-    return trajectory_3d_figure(first.surface, [settings.run() for settings in runs])
+    # As its JSON-ready dict: a cache hit then costs no re-validation (viz.dict_figure).
+    return DictFigure.from_figure(
+        trajectory_3d_figure(first.surface, [settings.run() for settings in runs]))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def race_curves(runs: tuple, labels: tuple):
     """Loss and distance-to-minimizer curves of every racer."""
     from viz.animation import loss_distance_figure
+    from viz.dict_figure import DictFigure
 
     first = runs[0].surface
-    return loss_distance_figure(first.surface, [s.run() for s in runs], list(labels))
+    # As its JSON-ready dict: a cache hit then costs no re-validation (viz.dict_figure).
+    return DictFigure.from_figure(
+        loss_distance_figure(first.surface, [s.run() for s in runs], list(labels)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

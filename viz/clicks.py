@@ -31,15 +31,22 @@ def click_grid(bounds, resolution: int = 50) -> go.Scatter:
     -------
     go.Scatter
     """
+    return go.Scatter(click_grid_trace(bounds, resolution))
+
+
+def click_grid_trace(bounds, resolution: int = 50) -> dict:
+    """:func:`click_grid` as a plain trace dict (``type`` included), for figures built as
+    dicts (viz.dict_figure)."""
     (xmin, xmax), (ymin, ymax) = bounds
     xs, ys = np.meshgrid(np.linspace(xmin, xmax, resolution), np.linspace(ymin, ymax, resolution))
-    return go.Scatter(
-        x=xs.ravel(),
-        y=ys.ravel(),
-        mode="markers",
+    return {
+        "type": "scatter",
+        "x": xs.ravel(),
+        "y": ys.ravel(),
+        "mode": "markers",
         # Big enough to cover the gaps between grid points, so every click lands on one.
-        marker={"size": 14, "opacity": 0.0, "color": "#ffffff"},
-        hoverinfo="none",
-        showlegend=False,
-        name=CLICK_GRID_NAME,
-    )
+        "marker": {"size": 14, "opacity": 0.0, "color": "#ffffff"},
+        "hoverinfo": "none",
+        "showlegend": False,
+        "name": CLICK_GRID_NAME,
+    }

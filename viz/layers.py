@@ -113,6 +113,44 @@ def _png_data_uri(rgba: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def surface_parts(layers: SurfaceLayers, axis_suffix: str = "") -> dict:
+    """What :func:`add_surface` paints, as plain dicts (for figures built as dicts):
+    ``image`` (a ``layout.images`` entry), ``trace`` (the level lines, without ``type`` and
+    axes), and the ``xaxis`` and ``yaxis`` settings."""
+    (xmin, xmax), (ymin, ymax) = layers.bounds
+    axis = {"showgrid": False, "zeroline": False}
+    return {
+        "image": {
+            "source": layers.image,
+            "xref": f"x{axis_suffix}",
+            "yref": f"y{axis_suffix}",
+            "x": xmin,
+            "y": ymax,
+            "sizex": xmax - xmin,
+            "sizey": ymax - ymin,
+            "sizing": "stretch",
+            "layer": "below",
+            "opacity": 1.0,
+        },
+        "trace": {
+            "x": layers.line_x,
+            "y": layers.line_y,
+            "mode": "lines",
+            "line": {"color": LINE_COLOR, "width": 1},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            "name": "level lines",
+        },
+        "xaxis": {"range": [xmin, xmax], "constrain": "domain", **axis},
+        "yaxis": {
+            "range": [ymin, ymax],
+            **axis,
+            "scaleanchor": f"x{axis_suffix}",
+            "scaleratio": 1,
+        },
+    }
+
+
 def add_surface(
     fig: go.Figure,
     layers: SurfaceLayers,
@@ -123,34 +161,8 @@ def add_surface(
     """Paint ``layers`` into ``fig``: the raster under the axes ``x{axis_suffix}``/``y…`` and
     the level lines as the figure's next trace. Axis ranges are fixed to the bounds, with
     equal scale so circles look round."""
-    (xmin, xmax), (ymin, ymax) = layers.bounds
-    fig.add_layout_image(
-        source=layers.image,
-        xref=f"x{axis_suffix}",
-        yref=f"y{axis_suffix}",
-        x=xmin,
-        y=ymax,
-        sizex=xmax - xmin,
-        sizey=ymax - ymin,
-        sizing="stretch",
-        layer="below",
-        opacity=1.0,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=layers.line_x,
-            y=layers.line_y,
-            mode="lines",
-            line={"color": LINE_COLOR, "width": 1},
-            hoverinfo="skip",
-            showlegend=False,
-            name="level lines",
-        ),
-        row=row,
-        col=col,
-    )
-    axis = {"showgrid": False, "zeroline": False}
-    fig.update_xaxes(range=[xmin, xmax], constrain="domain", row=row, col=col, **axis)
-    fig.update_yaxes(
-        range=[ymin, ymax], row=row, col=col, **axis, scaleanchor=f"x{axis_suffix}", scaleratio=1
-    )
+    parts = surface_parts(layers, axis_suffix)
+    fig.add_layout_image(**parts["image"])
+    fig.add_trace(go.Scatter(**parts["trace"]), row=row, col=col)
+    fig.update_xaxes(row=row, col=col, **parts["xaxis"])
+    fig.update_yaxes(row=row, col=col, **parts["yaxis"])
