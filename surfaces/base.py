@@ -74,17 +74,80 @@ class Param:
         return number
 
 
-def as_point(p: Any, name: str = "p") -> np.ndarray:
-    """Return ``p`` as a float array of shape ``(..., 2)``; reject wrong shapes and non-numbers."""
-    if isinstance(p, (str, bytes)):
-        raise TypeError(f"{name} must be a point (x, y) of numbers, got a string {p!r}.")
+def as_point(p: Any, name: str = "p", *, finite: bool = False) -> np.ndarray:
+    """Return ``p`` as a float array of shape ``(..., 2)``; reject wrong shapes and non-numbers.
+
+    Booleans and complex numbers are refused (NumPy would silently turn them into 0/1 or drop
+    the imaginary part); ``finite=True`` also refuses NaN and infinities.
+    """
+    if p is None:  # a missing point: ValueError, as for any point of the wrong shape
+        raise ValueError(f"{name} must be a point (x, y), got None.")
+    _refuse_non_real(p, name, "a point (x, y) of numbers")
     try:
         array = np.asarray(p, dtype=float)
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must be a point (x, y) of numbers, got {p!r}.") from error
     if array.ndim == 0 or array.shape[-1] != 2:
         raise ValueError(f"{name} must have shape (2,) or (..., 2), got shape {array.shape}.")
+    if finite:
+        _refuse_non_finite(array, p, name)
     return array
+
+
+def as_coordinates(values: Any, name: str) -> np.ndarray:
+    """Return ``values`` (a number or an array of x or y coordinates) as a finite float array."""
+    _refuse_non_real(values, name, "a number or an array of numbers")
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"{name} must be a number or an array of numbers, got {values!r}."
+        ) from error
+    _refuse_non_finite(array, values, name)
+    return array
+
+
+def _refuse_non_real(value: Any, name: str, what: str) -> None:
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be {what}, got {value!r}.")
+    kind = non_real_entry(value)
+    if kind:
+        raise TypeError(f"{name} must be {what}, got {kind} in {value!r}.")
+
+
+def non_real_entry(value: Any) -> str:
+    """'text', 'a boolean' or 'a complex number' if ``value`` holds one at any depth, else ''.
+
+    NumPy turns ``["1", "2"]`` and ``(True, 0.5)`` into floats without a word; callers that
+    want numbers refuse them by this test first.
+    """
+    if isinstance(value, (str, bytes, np.str_, np.bytes_)):
+        return "text"
+    if isinstance(value, (bool, np.bool_)):
+        return "a boolean"
+    if isinstance(value, (complex, np.complexfloating)):
+        return "a complex number"
+    if isinstance(value, np.ndarray):
+        return {
+            "b": "a boolean",
+            "c": "a complex number",
+            "U": "text",
+            "S": "text",
+            "O": non_real_entry(value.tolist()),
+        }.get(value.dtype.kind, "")
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            kind = non_real_entry(item)
+            if kind:
+                return kind
+    return ""
+
+
+def _refuse_non_finite(array: np.ndarray, given: Any, name: str) -> None:
+    finite = np.isfinite(array)
+    if not finite.all():
+        shown = repr(given) if array.size <= 4 else f"{np.count_nonzero(~finite)} such entries"
+        raise ValueError(f"{name} must be finite (no NaN or infinity), got {shown}.")
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,25 +195,46 @@ class Surface:
 
     # ----- the public API -------------------------------------------------------------------
     def value(self, X, Y=None):
-        """f(X, Y), broadcasting over arrays; ``value(p)`` with ``p`` of shape (..., 2) also works."""
+        """f(X, Y), broadcasting over arrays; ``value(p)`` with ``p`` of shape (..., 2) also works.
+
+        Raises TypeError for non-numbers (text, None, booleans, complex) and ValueError for NaN,
+        infinities, wrong shapes and X, Y that do not broadcast together.
+        """
         if Y is None:
-            point = as_point(X, "X")
+            point = as_point(X, "X", finite=True)
             X, Y = point[..., 0], point[..., 1]
+        else:
+            X, Y = as_coordinates(X, "X"), as_coordinates(Y, "Y")
+            try:
+                np.broadcast_shapes(X.shape, Y.shape)
+            except ValueError as error:
+                raise ValueError(
+                    f"X and Y must broadcast together, got shapes {X.shape} and {Y.shape}."
+                ) from error
+        return self._value_at(X, Y)
+
+    def gradient(self, p) -> np.ndarray:
+        """∇f at ``p``: shape (2,) for one point, (..., 2) for a stack (finite coordinates)."""
+        return self._gradient_at(as_point(p, finite=True))
+
+    def hessian(self, p) -> np.ndarray:
+        """∇²f at ``p``: shape (2, 2) for one point, (..., 2, 2) for a stack; symmetric."""
+        return self._hessian_at(as_point(p, finite=True))
+
+    # The unchecked versions, for solvers that may probe non-finite points on their own (the
+    # sweep's stopped cells, SciPy's root finders): callers guarantee a float array (..., 2).
+    def _value_at(self, X, Y):
         with np.errstate(all="ignore"):
             return self._value(np.asarray(X, dtype=float), np.asarray(Y, dtype=float))
 
-    def gradient(self, p) -> np.ndarray:
-        """∇f at ``p``: shape (2,) for one point, (..., 2) for a stack."""
-        point = as_point(p)
+    def _gradient_at(self, point: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             dfdx, dfdy = self._gradient(point[..., 0], point[..., 1])
         if point.ndim == 1:
             return np.array((dfdx, dfdy), dtype=float)
         return np.stack(np.broadcast_arrays(dfdx, dfdy), axis=-1)
 
-    def hessian(self, p) -> np.ndarray:
-        """∇²f at ``p``: shape (2, 2) for one point, (..., 2, 2) for a stack; symmetric."""
-        point = as_point(p)
+    def _hessian_at(self, point: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
             dxx, dxy, dyy = np.broadcast_arrays(*self._hessian(point[..., 0], point[..., 1]))
         dxx = np.broadcast_to(dxx, point.shape[:-1])
@@ -180,7 +264,7 @@ class Surface:
         return 0.5 * math.hypot(xmax - xmin, ymax - ymin)
 
     def grid(self, resolution: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Meshgrid over the bounds and f on it: ``(xs, ys, Z)`` with ``Z[i, j] = f(xs[j], ys[i])``."""
+        """f on a square grid over the bounds: ``(xs, ys, Z)``, ``Z[i, j] = f(xs[j], ys[i])``."""
         (xmin, xmax), (ymin, ymax) = self.bounds
         xs = np.linspace(xmin, xmax, resolution)
         ys = np.linspace(ymin, ymax, resolution)

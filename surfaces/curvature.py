@@ -199,9 +199,16 @@ def curvature(surface: Surface, p) -> Curvature:
             momentum_rate=momentum_rate,
         )
 
-    gg = float(gradient @ gradient)
-    gHg = float(gradient @ hessian @ gradient)
-    line_search_step = gg / gHg if gg > 0.0 and gHg > 0.0 else None
+    # α* = gᵀg / gᵀHg = 1 / uᵀHu with u = g/‖g‖: the same number, but gᵀg overflows for a
+    # finite g beyond 1e154 (a point far out on the Curvature page) and u never does.
+    gradient_norm = float(np.hypot(gradient[0], gradient[1]))
+    line_search_step = None
+    if gradient_norm > 0.0:
+        direction = gradient / gradient_norm
+        with np.errstate(over="ignore"):
+            along = float(direction @ hessian @ direction)
+        if along > 0.0:
+            line_search_step = 1.0 / along
 
     return Curvature(
         point=point,
@@ -264,19 +271,23 @@ def refine_stationary_point(surface: Surface, guess, steps: int = 8) -> tuple[fl
     (float, float)
     """
     point = _finite_point(guess, "guess")
-    solution = optimize.root(
-        surface.gradient, point, jac=surface.hessian, method="hybr", options={"xtol": 1e-15}
-    )
-    if np.all(np.isfinite(solution.x)) and _norm(surface.gradient(solution.x)) <= _norm(
-        surface.gradient(point)
-    ):
+
+    # The solver may try a non-finite point: use the unchecked derivatives (NaN, not an error).
+    def gradient(q):
+        return surface._gradient_at(np.asarray(q, dtype=float))
+
+    def hessian(q):
+        return surface._hessian_at(np.asarray(q, dtype=float))
+
+    solution = optimize.root(gradient, point, jac=hessian, method="hybr", options={"xtol": 1e-15})
+    if np.all(np.isfinite(solution.x)) and _norm(gradient(solution.x)) <= _norm(gradient(point)):
         point = solution.x
     for _ in range(steps):
-        gradient = surface.gradient(point)
-        if not np.any(gradient):
+        g = gradient(point)
+        if not np.any(g):
             break
-        candidate = point - np.linalg.solve(surface.hessian(point), gradient)
-        if _norm(surface.gradient(candidate)) >= _norm(gradient):
+        candidate = point - np.linalg.solve(hessian(point), g)
+        if not _norm(gradient(candidate)) < _norm(g):
             break
         point = candidate
     return float(point[0]), float(point[1])

@@ -201,9 +201,10 @@ def _fitted(n_samples: int, seed: int, separation: float, l2: float) -> Logistic
     )
     # BFGS gets close; Newton steps on the analytic Hessian then reach a gradient of ~1e-16.
     rough = optimize.minimize(
-        lambda w: float(probe.value(w)),
+        # BFGS's line search may try huge steps: the unchecked value and gradient (no raise).
+        lambda w: float(probe._value_at(w[0], w[1])),
         np.zeros(2),
-        jac=probe.gradient,
+        jac=lambda w: probe._gradient_at(np.asarray(w, dtype=float)),
         method="BFGS",
         options={"gtol": 1e-12},
     )

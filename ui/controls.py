@@ -175,7 +175,13 @@ def hyperparameter_controls(choice: SurfaceChoice, name: str, start: tuple[float
 
 def stability_hint(choice: SurfaceChoice, name: str, start, values: dict) -> None:
     """Show 2/λmax and the best fixed step next to the learning rate, and say where H is taken."""
-    curvature, where = compute.reference_curvature(choice.name, choice.params, start)
+    try:
+        curvature, where = compute.reference_curvature(choice.name, choice.params, start)
+    except (ValueError, TypeError) as error:
+        # A typed formula may have no real derivatives at the start (sqrt(e - x) for x > e):
+        # no hint then, and the run below says what happens there.
+        st.caption(f"No stability limit to show: {error}")
+        return
     if curvature.gd_stability_limit is None:
         st.caption(f"No stability limit from the Hessian {where}: it is not positive definite "
                    f"({curvature.kind}), so no fixed step is safe everywhere.")
