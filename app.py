@@ -9,14 +9,14 @@ state.persist()
 page = st.navigation(
     [
         st.Page(
-            "pages/playground.py", title="Playground", icon=":material/play_circle:", default=True
+            "app_pages/playground.py", title="Playground", icon=":material/play_circle:", default=True
         ),
-        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
-        st.Page("pages/curvature.py", title="Curvature", icon=":material/query_stats:"),
-        st.Page("pages/gd_vs_sgd.py", title="GD vs SGD", icon=":material/scatter_plot:"),
-        st.Page("pages/race.py", title="Optimizer race", icon=":material/sports_score:"),
-        st.Page("pages/phase.py", title="Phase diagram", icon=":material/grid_on:"),
-        st.Page("pages/rates.py", title="Convergence rates", icon=":material/trending_down:"),
+        st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:"),
+        st.Page("app_pages/curvature.py", title="Curvature", icon=":material/query_stats:"),
+        st.Page("app_pages/gd_vs_sgd.py", title="GD vs SGD", icon=":material/scatter_plot:"),
+        st.Page("app_pages/race.py", title="Optimizer race", icon=":material/sports_score:"),
+        st.Page("app_pages/phase.py", title="Phase diagram", icon=":material/grid_on:"),
+        st.Page("app_pages/rates.py", title="Convergence rates", icon=":material/trending_down:"),
     ]
 )
 try:

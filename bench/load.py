@@ -5,11 +5,14 @@ Starts ``streamlit run app.py`` on 127.0.0.1 (a free port unless ``--port``), op
 async Playwright API), and has every session move the learning-rate slider (and now and then
 the quadratic bowl's condition-number slider) every 2–5 s, at random, for ``--seconds``.
 
-For every change it measures the time from the key press to the chart's data changing (a
-signature of ``gd._fullData`` polled in the page every 25 ms). A session fails on an
-exception, an error element on the page, or a change that takes more than 15 s. Every 5 s it
-reads the server's resident memory (``VmRSS`` of the streamlit process and its children from
-``/proc``). It prints a table and writes ``bench/load_results.md``.
+For every change it measures, on the browser's clock, the time from the key press to the
+chart's data changing (a signature of ``gd._fullData`` polled every 25 ms) and to the arrival
+of the server's new figure on the websocket (the first message over 20 kB). A session fails
+on an exception, a traceback on the page, or a change that takes more than 15 s. Every 5 s it
+reads the server's resident memory (``VmRSS`` of the streamlit process and its children) and
+the CPU time of the server and of the browser from ``/proc``: on one machine the simulated
+students compete with the server for the same cores, and the report shows who used them. It
+prints a table and writes ``bench/load_results.md``.
 
 Everything is bounded: each session stops at the deadline and after at most one change per
 second of the run; every wait has a timeout; all traffic goes to 127.0.0.1.
@@ -301,7 +304,7 @@ async def student(browser, base: str, session: Session, deadline: float, seed: i
                 session.failures.append(f"{label}: {type(error).__name__}: {str(error)[:160]}")
             shown = await page.evaluate(ERRORS_JS)
             if shown:
-                session.failures.append(f"error on the page: {shown[0]}")
+                session.failures.append(f"error on the page: {' '.join(shown[0].split())}")
     except Exception as error:
         session.failures.append(f"{type(error).__name__}: {str(error)[:200]}")
     finally:

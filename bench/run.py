@@ -64,7 +64,7 @@ RACE_LABEL = "Playground/race, 1,000 steps × 4 optimizers"
 RACE_OPTIMIZERS = ("gd", "momentum", "nesterov", "adam")
 #: Extra Phase diagram rows: β moves (the slice is re-swept), steps move (the whole map is).
 #: Pages whose learning rate feeds no cached computation: change this widget (key prefix).
-CONTROL_PREFIXES = {"pages/curvature.py": "dl_curv."}
+CONTROL_PREFIXES = {"app_pages/curvature.py": "dl_curv."}
 PHASE_EXTRAS = (
     ("dl_hp.momentum.momentum", "Phase diagram, β changes (slice re-swept)"),
     ("dl_steps", "Phase diagram, steps change (map re-swept)"),
@@ -172,7 +172,7 @@ def measure_page(
     Parameters
     ----------
     page : str
-        The script path as registered, e.g. ``"pages/playground.py"``.
+        The script path as registered, e.g. ``"app_pages/playground.py"``.
     reruns : int
     label : str, optional
         The row's name; the page path by default.
@@ -624,7 +624,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--profile",
         metavar="PAGE",
-        help="profile this page's reruns (e.g. pages/phase.py) and exit",
+        help="profile this page's reruns (e.g. app_pages/phase.py) and exit",
     )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)

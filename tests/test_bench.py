@@ -11,11 +11,11 @@ from bench import run as bench
 
 def test_pages_are_read_from_app_py():
     pages = dict(bench.app_pages())
-    assert pages["pages/playground.py"] == "Playground"
-    assert "pages/phase.py" in pages
+    assert pages["app_pages/playground.py"] == "Playground"
+    assert "app_pages/phase.py" in pages
 
 
-@pytest.mark.parametrize("page", ["pages/playground.py", "pages/curvature.py"])
+@pytest.mark.parametrize("page", ["app_pages/playground.py", "app_pages/curvature.py"])
 def test_measure_page_changes_a_widget_and_counts_figure_bytes(page):
     result = bench.measure_page(page, reruns=2)
     assert len(result["times_ms"]) == 2
@@ -27,7 +27,7 @@ def test_measure_page_changes_a_widget_and_counts_figure_bytes(page):
 
 def test_measure_page_with_settings_and_a_chosen_control():
     result = bench.measure_page(
-        "pages/race.py",
+        "app_pages/race.py",
         reruns=1,
         label=bench.RACE_LABEL,
         state={"dl_steps": 1000, "dl_race.optimizers": list(bench.RACE_OPTIMIZERS)},
@@ -60,7 +60,7 @@ def test_runs_report_and_files(tmp_path):
     results = {
         "machine": bench.machine_info(),
         "reruns": 1,
-        "pages": [dict(bench.measure_page("pages/phase.py", reruns=1), title="Phase diagram")],
+        "pages": [dict(bench.measure_page("app_pages/phase.py", reruns=1), title="Phase diagram")],
         "sweep": bench.measure_sweep(n_lr=4, n_beta=3, steps=20, loop_cells=5, repeats=1),
         "runs": runs,
         "peak_memory_mb": bench.peak_memory_mb(),

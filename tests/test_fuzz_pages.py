@@ -48,7 +48,7 @@ RUN_TIMEOUT_S = 60.0
 
 
 def app_pages() -> dict[str, str]:
-    """Page name → script, for every ``st.Page("pages/x.py", ...)`` in app.py."""
+    """Page name → script, for every ``st.Page("app_pages/x.py", ...)`` in app.py."""
     pages = {}
     for node in ast.walk(ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))):
         if (

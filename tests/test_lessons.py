@@ -2,7 +2,7 @@
 
 Pure tests on :mod:`viz.scenes` first (the scenes are valid library calls and each claim holds,
 checked here with measurements of our own, not only with the scene's judge), then AppTest runs
-of ``pages/lessons.py``: every scene before and after the reveal, the verdict, the chart's paths
+of ``app_pages/lessons.py``: every scene before and after the reveal, the verdict, the chart's paths
 against the library's trajectories, teacher mode, and "Open in the Playground".
 """
 
@@ -24,7 +24,7 @@ from viz import scenes
 from viz.layers import surface_layers
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/lessons.py"
+PAGE = "app_pages/lessons.py"
 IDS = scenes.ids()
 
 #: The topics the brief asks for, by scene id.

@@ -16,7 +16,7 @@ from ui.controls import LR_OPTIONS, snap_lr
 from viz.curvature import axis_half_lengths
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/curvature.py"
+PAGE = "app_pages/curvature.py"
 
 
 @pytest.fixture
@@ -212,7 +212,7 @@ def test_choices_persist_across_pages(at):
     at.number_input(key="dl_curv.quadratic.x").set_value(0.5)
     at.radio(key="dl_curv.map").set_value("sign")
     at.run()
-    at.switch_page("pages/gd_vs_sgd.py")
+    at.switch_page("app_pages/gd_vs_sgd.py")
     at.run()
     assert not at.exception
     at.switch_page(PAGE)

@@ -15,7 +15,7 @@ from tests.helpers import decode
 from ui.controls import LR_OPTIONS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/gd_vs_sgd.py"
+PAGE = "app_pages/gd_vs_sgd.py"
 TOL = 1e-6  # the page's convergence tolerance
 DATA, PATHS, LOSS, CLOUD = range(4)
 
@@ -246,7 +246,7 @@ def test_choices_persist_across_pages(at):
     at.slider(key="dl_sgd.seeds").set_value(7)
     at.toggle(key="dl_sgd.decay_on").set_value(True)
     at.run()
-    at.switch_page("pages/curvature.py")
+    at.switch_page("app_pages/curvature.py")
     at.run()
     assert not at.exception
     at.switch_page(PAGE)

@@ -17,7 +17,7 @@ from ui.controls import RunSettings, SurfaceChoice, snap_lr
 from viz import phase
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/phase.py"
+PAGE = "app_pages/phase.py"
 
 
 @pytest.fixture

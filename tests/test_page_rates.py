@@ -17,7 +17,7 @@ from ui import rates
 from ui.controls import snap_lr
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGE = "pages/rates.py"
+PAGE = "app_pages/rates.py"
 
 
 def open_app(page: str | None = PAGE) -> AppTest:

@@ -20,13 +20,13 @@ from ui.url_values import Validity, encode, parse
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 #: URL path → script (AppTest switches pages by script path).
 PAGES = {
-    "playground": "pages/playground.py",
-    "lessons": "pages/lessons.py",
-    "curvature": "pages/curvature.py",
-    "gd_vs_sgd": "pages/gd_vs_sgd.py",
-    "race": "pages/race.py",
-    "phase": "pages/phase.py",
-    "rates": "pages/rates.py",
+    "playground": "app_pages/playground.py",
+    "lessons": "app_pages/lessons.py",
+    "curvature": "app_pages/curvature.py",
+    "gd_vs_sgd": "app_pages/gd_vs_sgd.py",
+    "race": "app_pages/race.py",
+    "phase": "app_pages/phase.py",
+    "rates": "app_pages/rates.py",
 }
 
 

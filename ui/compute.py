@@ -6,6 +6,8 @@ learning rate reuses the cached surface and its raster, and only the run is reco
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 import optimizers
@@ -225,6 +227,11 @@ def phase_sweep(name: str, params: ParamsKey, optimizer_name: str, x0: tuple[flo
                             **grid)
 
 
+#: Cell-steps (in analytic-gradient units) one phase sweep may take: 120 × 100 cells × 2,000
+#: steps on an analytic surface, about 2 s here.
+PHASE_BUDGET = 24e6
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def phase_data(name: str, params: ParamsKey, optimizer_name: str, hyperparameters: tuple,
                x0: tuple[float, float], steps: int, tol: float, lr_stops: tuple,
@@ -245,13 +252,21 @@ def phase_data(name: str, params: ParamsKey, optimizer_name: str, hyperparameter
     curvature, _ = reference_curvature(name, params, x0)
     anchor = phase.lr_anchor(curvature, optimizer_name,
                              suggested_lr(name, params, optimizer_name, x0))
-    theory = curvature if surface(name, params).is_quadratic else None
-    lrs, ys, result = phase.lr_grid(lr_stops, anchor, optimizer_name, lr_count), (), None
+    shown = surface(name, params)
+    theory = curvature if shown.is_quadratic else None
+    # A gradient of a data surface costs about n_samples/2 times an analytic one: thin the grid
+    # so the sweep's work stays within the budget (a classroom server must not stall).
+    cost = steps * max(1.0, (shown.n_samples or 0) / 2)
+    stride = max(1, math.ceil(math.sqrt(len(phase.y_values("momentum")) * lr_count * cost
+                                        / PHASE_BUDGET)))
+    lrs, ys, result = phase.lr_grid(lr_stops, anchor, optimizer_name,
+                                    max(8, lr_count // stride)), (), None
     if y_name is not None:
-        ys = phase.y_values(optimizer_name)
+        ys = phase.y_values(optimizer_name)[::stride]
         result = phase_sweep(name, params, optimizer_name, x0, steps, tol, lrs, y_name, ys,
                              fixed)
     slice_lrs = phase.lr_grid(lr_stops, anchor, optimizer_name)
+    slice_lrs = slice_lrs[:: max(1, math.ceil(len(slice_lrs) * cost / PHASE_BUDGET))]
     y = hyper.get(y_name) if y_name else None
     cut = phase_sweep(name, params, optimizer_name, x0, steps, tol, slice_lrs, y_name,
                       (y,) if y_name else (), fixed)

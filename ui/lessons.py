@@ -20,7 +20,7 @@ from viz import scenes
 SCENE_KEY = "dl_lesson.scene"
 TEACHER_KEY = "dl_lesson.teacher"
 #: Where "Open in the Playground" goes (the path app.py registers the Playground under).
-PLAYGROUND_PAGE = "pages/playground.py"
+PLAYGROUND_PAGE = "app_pages/playground.py"
 
 #: Teacher mode: a projected screen read from the back row.
 TEACHER_CSS = """

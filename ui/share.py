@@ -20,8 +20,8 @@ def view_url(params: dict[str, str]) -> str:
 def finish() -> None:
     """Write this run's controls into the URL and show "Link to this view" in the sidebar.
 
-    Called at the end of every page and again by app.py after the page; only the first call
-    of a run does anything. A page stopped by ``st.stop()`` keeps the previous URL.
+    app.py calls it after the page (a page about to call ``st.stop()`` may call it first);
+    only the first call of a run does anything. A page stopped by ``st.stop()`` keeps the previous URL.
     """
     if not state.finish_run():
         return

@@ -49,8 +49,8 @@ class _Share:
 def persist() -> None:
     """Keep every ``dl_`` value alive through runs that do not draw its widget.
 
-    Call it at the top of every run (app.py does, and so does a page, which Streamlit may run
-    without app.py): it also starts the run's URL bookkeeping.
+    app.py calls it at the top of every run, before the page: it also starts the run's URL
+    bookkeeping.
     """
     for key in list(st.session_state):
         if isinstance(key, str) and key.startswith(PREFIX):

@@ -3,7 +3,7 @@ learning-rate slider, plays its animation with the contour in place, takes a cli
 contour as the start point, and keeps the user's choices across pages.
 
 The pages are read from ``app.py`` (each ``st.Page``), their URLs derived from the file names
-the way Streamlit does (``pages/gd_vs_sgd.py`` → ``/gd_vs_sgd``, the default page → ``/``).
+the way Streamlit does (``app_pages/gd_vs_sgd.py`` → ``/gd_vs_sgd``, the default page → ``/``).
 Tests find widgets by their labels and charts by their data (``gd._fullData`` and the trace
 roles in ``layout.meta``), never by pixel positions: a click's pixel is computed from the
 plot's own axes. Screenshots of every page at 1280×800 and 1920×1080 go to

@@ -2,11 +2,7 @@
 
 import streamlit as st
 
-from ui import compute, controls, explain, share, state
-
-# app.py does this too; again here because Streamlit may run this script without app.py
-# (see pages/curvature.py).
-state.persist()
+from ui import compute, controls, explain, share
 
 st.title("Optimizer race")
 racers = controls.race_sidebar()
@@ -27,5 +23,3 @@ with st.expander("The update rules", expanded=False):
     for trajectory in trajectories:
         st.markdown(f"**{trajectory.optimizer.title}**")
         st.latex(trajectory.optimizer.formula)
-
-share.finish()

@@ -1,10 +1,6 @@
 """Lessons: guided scenes. Read the setup, predict what the optimizer will do, then reveal."""
 
-from ui import lessons, share, state
-
-# app.py does this too; again here because Streamlit may run this script without app.py
-# (see pages/curvature.py).
-state.persist()
+from ui import lessons
 
 scene, teacher = lessons.sidebar()
 lessons.header(scene, teacher)
@@ -12,5 +8,3 @@ if lessons.is_revealed(scene):
     lessons.reveal_view(scene, teacher)
 else:
     lessons.setup_view(scene, teacher)
-
-share.finish()

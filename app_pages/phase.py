@@ -4,13 +4,9 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, explain, share, state
+from ui import compute, controls, explain
 from ui import phase as controls_phase
 from viz import phase
-
-# As on the Curvature page: without st.navigation (a cold server's first deep link, AppTest
-# after switch_page) Streamlit runs this script alone, so keep the shared keys alive here too.
-state.persist()
 
 st.title("Phase diagram")
 st.markdown(
@@ -46,6 +42,12 @@ slice_args = {
     "on_select": partial(controls_phase.on_slice_click, settings),
     "width": "stretch",
 }
+if data.has_map and len(data.ys) < len(phase.y_values(settings.optimizer)):
+    left.caption(
+        f"A coarser {len(data.ys)} × {len(data.lrs)} grid: at {settings.steps} steps this "
+        "surface's gradients (one per data point) would keep the server busy too long. Fewer "
+        "steps or samples give a finer map."
+    )
 if data.has_map:
     left.plotly_chart(
         phase.map_figure(data),
@@ -115,5 +117,3 @@ with st.expander("The theory behind the lines", expanded=not data.has_map):
         "budget. Cells agree with the Playground's run of the same setting (without "
         "decay, clipping or noise)."
     )
-
-share.finish()

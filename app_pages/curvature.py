@@ -4,13 +4,8 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, curvature_panel, explain, share, state
+from ui import compute, controls, curvature_panel, explain
 from viz.curvature import axes_figure, map_figure
-
-# app.py already does this; again here because Streamlit runs a page script on its own (no
-# app.py) when a `pages/` folder sits next to the entry point and st.navigation has not run
-# yet in the process: a cold server's first deep link, and every AppTest run after the first.
-state.persist()
 
 st.title("Curvature: what the Hessian says about a point")
 st.markdown(
@@ -95,5 +90,3 @@ with text_column:
             f"Here κ = {kappa:.3g}: at η just under 2/λmax the slow direction keeps "
             f"1 − 2/κ = {1 - 2 / kappa:.4g} of its error per step."
         )
-
-share.finish()

@@ -4,13 +4,8 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, explain, sgd_panel, share, state
+from ui import compute, controls, explain, sgd_panel
 from viz.sgd import cloud_figure, dataset_figure, loss_figure, paths_figure, point_at
-
-# app.py already does this; again here because Streamlit runs a page script on its own (no
-# app.py) when a `pages/` folder sits next to the entry point and st.navigation has not run
-# yet in the process: a cold server's first deep link, and every AppTest run after the first.
-state.persist()
 
 st.title("GD vs SGD: the full gradient or a mini-batch")
 st.markdown(
@@ -98,5 +93,3 @@ with spread_column:
             "gradients still point every which way. Move the step slider back to see the "
             "cloud around a long gradient arrow."
         )
-
-share.finish()

@@ -4,11 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, explain, export, rates, share, state
-
-# app.py does this too; again here because Streamlit may run this script without app.py
-# (see pages/curvature.py).
-state.persist()
+from ui import compute, controls, explain, export, rates, state
 
 st.title("Playground")
 settings = controls.playground_sidebar()
@@ -37,5 +33,3 @@ with st.expander("The update rule", expanded=True):
     st.latex(trajectory.optimizer.formula)
     st.markdown(f"**{surface.title}** — {surface.description}")
     st.latex(surface.formula)
-
-share.finish()

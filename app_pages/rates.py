@@ -5,11 +5,7 @@ import math
 
 import streamlit as st
 
-from ui import compute, controls, explain, rates, share, state
-
-# As on the Phase diagram page: without st.navigation (a cold server's first deep link, AppTest
-# after switch_page) Streamlit runs this script alone, so keep the shared keys alive here too.
-state.persist()
+from ui import compute, controls, explain, rates
 
 st.title("Convergence rates")
 settings = controls.playground_sidebar()
@@ -114,5 +110,3 @@ st.caption(
         else ""
     )
 )
-
-share.finish()
