@@ -201,9 +201,11 @@ def curvature(surface: Surface, p) -> Curvature:
 
     # α* = gᵀg / gᵀHg = 1 / uᵀHu with u = g/‖g‖: the same number, but gᵀg overflows for a
     # finite g beyond 1e154 (a point far out on the Curvature page) and u never does.
+    # A subnormal gradient has lost its direction to rounding (its components are multiples
+    # of 5e-324): no line-search step then, as for g = 0.
     gradient_norm = float(np.hypot(gradient[0], gradient[1]))
     line_search_step = None
-    if gradient_norm > 0.0:
+    if gradient_norm >= np.finfo(float).tiny:
         direction = gradient / gradient_norm
         with np.errstate(over="ignore"):
             along = float(direction @ hessian @ direction)
