@@ -9,7 +9,10 @@ state.persist()
 page = st.navigation(
     [
         st.Page(
-            "app_pages/playground.py", title="Playground", icon=":material/play_circle:", default=True
+            "app_pages/playground.py",
+            title="Playground",
+            icon=":material/play_circle:",
+            default=True,
         ),
         st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:"),
         st.Page("app_pages/curvature.py", title="Curvature", icon=":material/query_stats:"),

@@ -16,7 +16,8 @@ st.plotly_chart(
     key="playground_chart",
     on_select=partial(controls.set_start_from_click, settings.surface, "playground_chart"),
     selection_mode="points",
-    width="stretch", theme=None,
+    width="stretch",
+    theme=None,
 )
 explain.status(trajectory, surface)
 rate = compute.rate_curve(settings)

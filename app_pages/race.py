@@ -14,8 +14,12 @@ trajectories = [explain.run_or_explain(settings.run) for settings in racers]
 surface = racers[0].surface.surface
 labels = tuple(t.optimizer.label() for t in trajectories)
 
-st.plotly_chart(compute.path_figure(racers, labels, show_arrows=False),
-                key="race_chart", width="stretch", theme=None)
+st.plotly_chart(
+    compute.path_figure(racers, labels, show_arrows=False),
+    key="race_chart",
+    width="stretch",
+    theme=None,
+)
 st.plotly_chart(compute.race_curves(racers, labels), width="stretch", theme=None)
 st.dataframe(compute.race_table(racers), hide_index=True, width="stretch")
 

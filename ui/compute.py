@@ -48,8 +48,14 @@ def trajectory(
     """One run of ``optimizer_name`` (with ``hyperparameters`` and ``options`` as pairs)."""
     optimizer = optimizers.get(optimizer_name, **dict(hyperparameters), **dict(options))
     return optimizers.run(
-        surface(name, params), optimizer, x0=x0, steps=steps, tol=tol,
-        batch_size=batch_size, noise=noise, seed=seed,
+        surface(name, params),
+        optimizer,
+        x0=x0,
+        steps=steps,
+        tol=tol,
+        batch_size=batch_size,
+        noise=noise,
+        seed=seed,
     )
 
 
@@ -60,15 +66,21 @@ def reference_curvature(name: str, params: ParamsKey, start: tuple[float, float]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def suggested_lr(name: str, params: ParamsKey, optimizer_name: str,
-                 start: tuple[float, float]) -> float:
+def suggested_lr(
+    name: str, params: ParamsKey, optimizer_name: str, start: tuple[float, float]
+) -> float:
     """A learning rate that behaves well for this rule on this surface (see optimizers.suggest)."""
     return _suggested_lr(surface(name, params), optimizer_name, start)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def path_figure(runs: tuple, labels: tuple | None = None, max_frames: int = 100,
-                show_arrows: bool = True, theory: bool = False):
+def path_figure(
+    runs: tuple,
+    labels: tuple | None = None,
+    max_frames: int = 100,
+    show_arrows: bool = True,
+    theory: bool = False,
+):
     """The animated contour-and-loss figure for ``runs`` (a tuple of RunSettings, one surface).
 
     Cached as a whole: building ~100 animation frames costs about as much as the run itself.
@@ -84,11 +96,15 @@ def path_figure(runs: tuple, labels: tuple | None = None, max_frames: int = 100,
     first = runs[0].surface
     trajectories = [settings.run() for settings in runs]
     surface_layers_ = layers(first.name, first.params)
-    spec = path_figure_dict(surface_layers_, first.surface, trajectories,
-                            labels=list(labels) if labels else None, max_frames=max_frames,
-                            show_arrows=show_arrows,
-                            theory=[rate_curve(settings) for settings in runs] if theory
-                            else None)
+    spec = path_figure_dict(
+        surface_layers_,
+        first.surface,
+        trajectories,
+        labels=list(labels) if labels else None,
+        max_frames=max_frames,
+        show_arrows=show_arrows,
+        theory=[rate_curve(settings) for settings in runs] if theory else None,
+    )
     # Frames name the traces they change: appending one is safe.
     spec["data"].append(click_grid_trace(surface_layers_.bounds))
     return DictFigure(encode_arrays(spec))
@@ -113,7 +129,8 @@ def surface_3d_figure(runs: tuple):
     first = runs[0].surface
     # As its JSON-ready dict: a cache hit then costs no re-validation (viz.dict_figure).
     return DictFigure.from_figure(
-        trajectory_3d_figure(first.surface, [settings.run() for settings in runs]))
+        trajectory_3d_figure(first.surface, [settings.run() for settings in runs])
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -125,7 +142,8 @@ def race_curves(runs: tuple, labels: tuple):
     first = runs[0].surface
     # As its JSON-ready dict: a cache hit then costs no re-validation (viz.dict_figure).
     return DictFigure.from_figure(
-        loss_distance_figure(first.surface, [s.run() for s in runs], list(labels)))
+        loss_distance_figure(first.surface, [s.run() for s in runs], list(labels))
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -138,13 +156,17 @@ def race_table(runs: tuple) -> list[dict]:
         trajectory = settings.run()
         surface = settings.surface.surface
         distance = nearest_minimizer_distance(surface, trajectory.final_point)
-        rows.append({
-            "Optimizer": trajectory.optimizer.label(),
-            "Status": trajectory.status,
-            "Steps to tolerance": trajectory.steps if trajectory.status == "converged" else None,
-            "Final loss": trajectory.final_loss,
-            "Distance to nearest minimizer": distance,
-        })
+        rows.append(
+            {
+                "Optimizer": trajectory.optimizer.label(),
+                "Status": trajectory.status,
+                "Steps to tolerance": trajectory.steps
+                if trajectory.status == "converged"
+                else None,
+                "Final loss": trajectory.final_loss,
+                "Distance to nearest minimizer": distance,
+            }
+        )
     return rows
 
 
@@ -169,14 +191,21 @@ def curvature_view(name: str, params: ParamsKey, point: tuple[float, float]):
     call. Each piece is cached too, so a new point only recomputes one 2×2 Hessian."""
     from viz.curvature import CurvatureView
 
-    return CurvatureView(layers(name, params), point_curvature(name, params, point),
-                         curvature_grid(name, params))
+    return CurvatureView(
+        layers(name, params), point_curvature(name, params, point), curvature_grid(name, params)
+    )
 
 
 # ----- GD vs SGD page -------------------------------------------------------------------------
 @st.cache_data(max_entries=128, show_spinner=False)
-def gradient_cloud(name: str, params: ParamsKey, point: tuple[float, float], batch_size: int,
-                   draws: int = 200, seed: int = 0):
+def gradient_cloud(
+    name: str,
+    params: ParamsKey,
+    point: tuple[float, float],
+    batch_size: int,
+    draws: int = 200,
+    seed: int = 0,
+):
     """``draws`` mini-batch gradients of size ``batch_size`` at ``point`` (viz.sgd)."""
     from viz.sgd import gradient_cloud as build
 
@@ -184,8 +213,18 @@ def gradient_cloud(name: str, params: ParamsKey, point: tuple[float, float], bat
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def gd_vs_sgd(name: str, params: ParamsKey, hyperparameters: tuple, x0: tuple[float, float],
-              steps: int, tol: float, batch_size: int, n_seeds: int, decay: float, step: int):
+def gd_vs_sgd(
+    name: str,
+    params: ParamsKey,
+    hyperparameters: tuple,
+    x0: tuple[float, float],
+    steps: int,
+    tol: float,
+    batch_size: int,
+    n_seeds: int,
+    decay: float,
+    step: int,
+):
     """Batch GD, mini-batch SGD with seeds 0 … n_seeds − 1 (learning rate η/(1 + decay·t)),
     and the gradient cloud at GD's point after ``step`` updates: the GD-vs-SGD page's one
     call. The runs are cached on their own, so moving ``step`` only redraws the cloud."""
@@ -196,8 +235,9 @@ def gd_vs_sgd(name: str, params: ParamsKey, hyperparameters: tuple, x0: tuple[fl
     options = (("decay", float(decay)),) if decay else ()
     seeds = tuple(range(n_seeds))
     sgd = tuple(
-        trajectory(name, params, "gd", hyperparameters, options, x0, steps, tol,
-                   batch_size, 0.0, seed)
+        trajectory(
+            name, params, "gd", hyperparameters, options, x0, steps, tol, batch_size, 0.0, seed
+        )
         for seed in seeds
     )
     longest = max(len(run.points) for run in (gd, *sgd)) - 1
@@ -209,9 +249,18 @@ def gd_vs_sgd(name: str, params: ParamsKey, hyperparameters: tuple, x0: tuple[fl
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def phase_sweep(name: str, params: ParamsKey, optimizer_name: str, x0: tuple[float, float],
-                steps: int, tol: float, lrs: tuple, y_name: str | None = None, ys: tuple = (),
-                fixed: tuple = ()) -> optimizers.SweepResult:
+def phase_sweep(
+    name: str,
+    params: ParamsKey,
+    optimizer_name: str,
+    x0: tuple[float, float],
+    steps: int,
+    tol: float,
+    lrs: tuple,
+    y_name: str | None = None,
+    ys: tuple = (),
+    fixed: tuple = (),
+) -> optimizers.SweepResult:
     """One sweep over ``lrs`` (columns) × ``ys`` of hyperparameter ``y_name`` (rows).
 
     ``fixed`` holds the rule's other hyperparameters as pairs. Without ``y_name`` the result
@@ -223,8 +272,9 @@ def phase_sweep(name: str, params: ParamsKey, optimizer_name: str, x0: tuple[flo
     grid = {"lr": np.asarray(lrs, dtype=float)[None, :], **dict(fixed)}
     if y_name is not None:
         grid[y_name] = np.asarray(ys, dtype=float)[:, None]
-    return optimizers.sweep(surface(name, params), optimizer_name, x0=x0, steps=steps, tol=tol,
-                            **grid)
+    return optimizers.sweep(
+        surface(name, params), optimizer_name, x0=x0, steps=steps, tol=tol, **grid
+    )
 
 
 #: Cell-steps (in analytic-gradient units) one phase sweep may take: 120 × 100 cells × 2,000
@@ -233,9 +283,17 @@ PHASE_BUDGET = 24e6
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def phase_data(name: str, params: ParamsKey, optimizer_name: str, hyperparameters: tuple,
-               x0: tuple[float, float], steps: int, tol: float, lr_stops: tuple,
-               lr_count: int = 120):
+def phase_data(
+    name: str,
+    params: ParamsKey,
+    optimizer_name: str,
+    hyperparameters: tuple,
+    x0: tuple[float, float],
+    steps: int,
+    tol: float,
+    lr_stops: tuple,
+    lr_count: int = 120,
+):
     """The Phase diagram page's numbers: map, slice at the current y value, current run.
 
     ``hyperparameters`` are the current sliders as pairs (``lr`` and the rule's others);
@@ -250,33 +308,54 @@ def phase_data(name: str, params: ParamsKey, optimizer_name: str, hyperparameter
     y_name = phase.Y_AXES.get(optimizer_name)
     fixed = tuple((k, v) for k, v in hyperparameters if k not in ("lr", y_name))
     curvature, _ = reference_curvature(name, params, x0)
-    anchor = phase.lr_anchor(curvature, optimizer_name,
-                             suggested_lr(name, params, optimizer_name, x0))
+    anchor = phase.lr_anchor(
+        curvature, optimizer_name, suggested_lr(name, params, optimizer_name, x0)
+    )
     shown = surface(name, params)
     theory = curvature if shown.is_quadratic else None
     # A gradient of a data surface costs about n_samples/2 times an analytic one: thin the grid
     # so the sweep's work stays within the budget (a classroom server must not stall).
     cost = steps * max(1.0, (shown.n_samples or 0) / 2)
-    stride = max(1, math.ceil(math.sqrt(len(phase.y_values("momentum")) * lr_count * cost
-                                        / PHASE_BUDGET)))
-    lrs, ys, result = phase.lr_grid(lr_stops, anchor, optimizer_name,
-                                    max(8, lr_count // stride)), (), None
+    stride = max(
+        1, math.ceil(math.sqrt(len(phase.y_values("momentum")) * lr_count * cost / PHASE_BUDGET))
+    )
+    lrs, ys, result = (
+        phase.lr_grid(lr_stops, anchor, optimizer_name, max(8, lr_count // stride)),
+        (),
+        None,
+    )
     if y_name is not None:
         ys = phase.y_values(optimizer_name)[::stride]
-        result = phase_sweep(name, params, optimizer_name, x0, steps, tol, lrs, y_name, ys,
-                             fixed)
+        result = phase_sweep(name, params, optimizer_name, x0, steps, tol, lrs, y_name, ys, fixed)
     slice_lrs = phase.lr_grid(lr_stops, anchor, optimizer_name)
     slice_lrs = slice_lrs[:: max(1, math.ceil(len(slice_lrs) * cost / PHASE_BUDGET))]
     y = hyper.get(y_name) if y_name else None
-    cut = phase_sweep(name, params, optimizer_name, x0, steps, tol, slice_lrs, y_name,
-                      (y,) if y_name else (), fixed)
+    cut = phase_sweep(
+        name,
+        params,
+        optimizer_name,
+        x0,
+        steps,
+        tol,
+        slice_lrs,
+        y_name,
+        (y,) if y_name else (),
+        fixed,
+    )
     return phase.PhaseData(
-        optimizer=optimizer_name, y_name=y_name, lrs=np.asarray(lrs), ys=np.asarray(ys),
+        optimizer=optimizer_name,
+        y_name=y_name,
+        lrs=np.asarray(lrs),
+        ys=np.asarray(ys),
         steps_to_converge=None if result is None else result.steps_to_converge,
         diverged=None if result is None else result.diverged,
-        slice_lrs=np.asarray(slice_lrs), slice_steps=cut.steps_to_converge[0],
-        slice_diverged=cut.diverged[0], slice_final_loss=cut.final_loss[0],
-        lr=float(hyper["lr"]), y=None if y is None else float(y), steps=int(steps),
+        slice_lrs=np.asarray(slice_lrs),
+        slice_steps=cut.steps_to_converge[0],
+        slice_diverged=cut.diverged[0],
+        slice_final_loss=cut.final_loss[0],
+        lr=float(hyper["lr"]),
+        y=None if y is None else float(y),
+        steps=int(steps),
         tol=float(tol),
         curvature=theory if theory is not None and theory.gd_stability_limit else None,
         trajectory=trajectory(name, params, optimizer_name, hyperparameters, (), x0, steps, tol),
@@ -317,8 +396,9 @@ def eigen_error_figure(settings):
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def condition_sweep(kappas: tuple, names: tuple, x0: tuple[float, float], tol: float,
-                    max_steps: int):
+def condition_sweep(
+    kappas: tuple, names: tuple, x0: tuple[float, float], tol: float, max_steps: int
+):
     """Steps to converge against κ on the quadratic bowl (optimizers.theory.condition_sweep)."""
     from optimizers import theory
 
@@ -326,8 +406,14 @@ def condition_sweep(kappas: tuple, names: tuple, x0: tuple[float, float], tol: f
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def condition_sweep_figure(kappas: tuple, names: tuple, x0: tuple[float, float], tol: float,
-                           max_steps: int, current_kappa: float | None = None):
+def condition_sweep_figure(
+    kappas: tuple,
+    names: tuple,
+    x0: tuple[float, float],
+    tol: float,
+    max_steps: int,
+    current_kappa: float | None = None,
+):
     """The κ sweep's log–log figure, with the sidebar surface's κ as a vertical line."""
     from viz.theory import condition_sweep_figure as build
 

@@ -60,8 +60,17 @@ class RunSettings:
     def run(self) -> optimizers.Trajectory:
         """The cached trajectory for these settings."""
         return compute.trajectory(
-            self.surface.name, self.surface.params, self.optimizer, self.hyperparameters,
-            self.options, self.x0, self.steps, self.tol, self.batch_size, self.noise, self.seed,
+            self.surface.name,
+            self.surface.params,
+            self.optimizer,
+            self.hyperparameters,
+            self.options,
+            self.x0,
+            self.steps,
+            self.tol,
+            self.batch_size,
+            self.noise,
+            self.seed,
         )
 
 
@@ -98,8 +107,11 @@ def param_validity(name: str, spec: surfaces.Param) -> dict:
     if spec.kind == "choice":
         return {"kind": "str", "options": spec.choices}
     if spec.kind == "text":
-        return {"kind": "str", "max_length": int(spec.high or 200),
-                "check": lambda text: surfaces.get(name, **{spec.name: text})}
+        return {
+            "kind": "str",
+            "max_length": int(spec.high or 200),
+            "check": lambda text: surfaces.get(name, **{spec.name: text}),
+        }
     if spec.kind == "int":
         return {"kind": "int", "low": int(spec.low), "high": int(spec.high)}
     if spec.log:
@@ -109,8 +121,12 @@ def param_validity(name: str, spec: surfaces.Param) -> dict:
 
 def log_options(spec: surfaces.Param) -> tuple[float, ...]:
     """The stops of a log-scale parameter's slider (3 digits, and the default)."""
-    return tuple(sorted({float(f"{v:.3g}") for v in np.geomspace(spec.low, spec.high, 61)}
-                        | {float(spec.default)}))
+    return tuple(
+        sorted(
+            {float(f"{v:.3g}") for v in np.geomspace(spec.low, spec.high, 61)}
+            | {float(spec.default)}
+        )
+    )
 
 
 def _param_widget(spec: surfaces.Param, key: str):
@@ -122,20 +138,31 @@ def _param_widget(spec: surfaces.Param, key: str):
     if spec.kind == "text":
         return st.text_input(label, key=key, help=help_text, max_chars=int(spec.high or 200))
     if spec.kind == "int":
-        return int(st.number_input(label, min_value=int(spec.low), max_value=int(spec.high),
-                                   step=1, key=key, help=help_text))
+        return int(
+            st.number_input(
+                label,
+                min_value=int(spec.low),
+                max_value=int(spec.high),
+                step=1,
+                key=key,
+                help=help_text,
+            )
+        )
     if spec.log:
         options = log_options(spec)
         if st.session_state[key] not in options:
             set_value(key, min(options, key=lambda o: abs(math.log(o / st.session_state[key]))))
-        return st.select_slider(label, options=options, key=key, help=help_text,
-                                format_func=lambda v: f"{v:g}")
-    return st.slider(label, min_value=float(spec.low), max_value=float(spec.high), key=key,
-                     help=help_text)
+        return st.select_slider(
+            label, options=options, key=key, help=help_text, format_func=lambda v: f"{v:g}"
+        )
+    return st.slider(
+        label, min_value=float(spec.low), max_value=float(spec.high), key=key, help=help_text
+    )
 
 
-def optimizer_picker(key: str = "dl_optimizer", label: str = "Optimizer",
-                     allowed: tuple[str, ...] | None = None) -> str:
+def optimizer_picker(
+    key: str = "dl_optimizer", label: str = "Optimizer", allowed: tuple[str, ...] | None = None
+) -> str:
     names = list(allowed or optimizers.names())
     if default(key, names[0], options=names, format_func=optimizer_title) not in names:
         set_value(key, names[0])
@@ -146,15 +173,27 @@ def optimizer_title(name: str) -> str:
     return optimizers.get(name).title
 
 
-def hyperparameter_controls(choice: SurfaceChoice, name: str, start: tuple[float, float],
-                            key_prefix: str = "dl", hint: bool = True) -> tuple:
+def hyperparameter_controls(
+    choice: SurfaceChoice,
+    name: str,
+    start: tuple[float, float],
+    key_prefix: str = "dl",
+    hint: bool = True,
+) -> tuple:
     """Learning rate (log slider with the stability hints) and the rule's other knobs."""
     lr_key = f"{key_prefix}_lr.{choice.name}.{name}"
-    default(lr_key, lambda: snap_lr(compute.suggested_lr(choice.name, choice.params, name, start)),
-            options=LR_OPTIONS)
-    lr = st.select_slider("Learning rate", options=LR_OPTIONS, key=lr_key,
-                          format_func=lambda v: f"{v:g}",
-                          help="Step size η, on a log scale from 0.0001 to 10.")
+    default(
+        lr_key,
+        lambda: snap_lr(compute.suggested_lr(choice.name, choice.params, name, start)),
+        options=LR_OPTIONS,
+    )
+    lr = st.select_slider(
+        "Learning rate",
+        options=LR_OPTIONS,
+        key=lr_key,
+        format_func=lambda v: f"{v:g}",
+        help="Step size η, on a log scale from 0.0001 to 10.",
+    )
     values = {"lr": lr}
     for spec in optimizers.hyperparameters(name):
         if spec.name in ("lr", "eps"):
@@ -165,9 +204,14 @@ def hyperparameter_controls(choice: SurfaceChoice, name: str, start: tuple[float
         default(key, spec.default, kind="float", low=low, high=high)
         if not low <= st.session_state[key] <= high:
             set_value(key, min(max(st.session_state[key], low), high))
-        values[spec.name] = st.slider(spec.label, min_value=low, max_value=high, key=key,
-                                      step=0.001 if spec.name == "b2" else 0.01,
-                                      format="%.3f" if spec.name == "b2" else "%.2f")
+        values[spec.name] = st.slider(
+            spec.label,
+            min_value=low,
+            max_value=high,
+            key=key,
+            step=0.001 if spec.name == "b2" else 0.01,
+            format="%.3f" if spec.name == "b2" else "%.2f",
+        )
     if hint:
         stability_hint(choice, name, start, values)
     return tuple(values.items())
@@ -183,27 +227,34 @@ def stability_hint(choice: SurfaceChoice, name: str, start, values: dict) -> Non
         st.caption(f"No stability limit to show: {error}")
         return
     if curvature.gd_stability_limit is None:
-        st.caption(f"No stability limit from the Hessian {where}: it is not positive definite "
-                   f"({curvature.kind}), so no fixed step is safe everywhere.")
+        st.caption(
+            f"No stability limit from the Hessian {where}: it is not positive definite "
+            f"({curvature.kind}), so no fixed step is safe everywhere."
+        )
         return
-    text = (f"Stability limit 2/λmax = **{curvature.gd_stability_limit:.3g}** · best fixed "
-            f"step 2/(λmin+λmax) = **{curvature.best_fixed_step:.3g}**")
+    text = (
+        f"Stability limit 2/λmax = **{curvature.gd_stability_limit:.3g}** · best fixed "
+        f"step 2/(λmin+λmax) = **{curvature.best_fixed_step:.3g}**"
+    )
     if name == "momentum":
         limit = curvature.momentum_stability_limit(values.get("momentum", 0.0))
         text += f" · with momentum 2(1+β)/λmax = **{limit:.3g}**"
     elif name == "nesterov":
         beta = values.get("momentum", 0.0)
-        text += f" · Nesterov 2(1+β)/((1+2β)λmax) = **{2 * (1 + beta) / ((1 + 2 * beta) * curvature.lambda_max):.3g}**"
+        limit = 2 * (1 + beta) / ((1 + 2 * beta) * curvature.lambda_max)
+        text += f" · Nesterov 2(1+β)/((1+2β)λmax) = **{limit:.3g}**"
     st.caption(f"{text} (Hessian {where}; κ = {curvature.condition_number:.3g}).")
 
 
-def run_controls(choice: SurfaceChoice, optimizer_name: str, hyperparameters: tuple,
-                 stochastic: bool = True) -> RunSettings:
+def run_controls(
+    choice: SurfaceChoice, optimizer_name: str, hyperparameters: tuple, stochastic: bool = True
+) -> RunSettings:
     """Steps, start point, seed and the options in an expander; returns the full settings."""
     surface = choice.surface
     default("dl_steps", 200, low=STEP_CHOICES[0], high=STEP_CHOICES[1], step=10)
-    steps = st.slider("Steps", min_value=STEP_CHOICES[0], max_value=STEP_CHOICES[1], step=10,
-                      key="dl_steps")
+    steps = st.slider(
+        "Steps", min_value=STEP_CHOICES[0], max_value=STEP_CHOICES[1], step=10, key="dl_steps"
+    )
     x0 = start_controls(choice)
     batch_size, noise, seed = None, 0.0, 0
     with st.expander("Noise, schedule and regularisation"):
@@ -221,25 +272,53 @@ def run_controls(choice: SurfaceChoice, optimizer_name: str, hyperparameters: tu
             noise = st.slider("Gradient noise σ", 0.0, 5.0, step=0.05, key="dl_noise")
         if stochastic:
             default("dl_seed", 0, kind="int", low=0, high=10_000)
-            seed = int(st.number_input("Seed", min_value=0, max_value=10_000, step=1,
-                                       key="dl_seed"))
+            seed = int(
+                st.number_input("Seed", min_value=0, max_value=10_000, step=1, key="dl_seed")
+            )
         default("dl_decay", 0.0, kind="float", low=0.0, high=10.0)
-        decay = st.number_input("Learning-rate decay d (η/(1 + d·t))", min_value=0.0,
-                                max_value=10.0, step=0.01, key="dl_decay", format="%.3f")
+        decay = st.number_input(
+            "Learning-rate decay d (η/(1 + d·t))",
+            min_value=0.0,
+            max_value=10.0,
+            step=0.01,
+            key="dl_decay",
+            format="%.3f",
+        )
         default("dl_clip", 0.0, kind="float", low=0.0, high=1e6)
-        clip = st.number_input("Clip gradient norm at (0 = off)", min_value=0.0,
-                               max_value=1e6, step=1.0, key="dl_clip")
+        clip = st.number_input(
+            "Clip gradient norm at (0 = off)", min_value=0.0, max_value=1e6, step=1.0, key="dl_clip"
+        )
         default("dl_weight_decay", 0.0, kind="float", low=0.0, high=10.0)
-        weight_decay = st.number_input("L2 weight decay λ", min_value=0.0, max_value=10.0,
-                                       step=0.01, key="dl_weight_decay", format="%.3f")
+        weight_decay = st.number_input(
+            "L2 weight decay λ",
+            min_value=0.0,
+            max_value=10.0,
+            step=0.01,
+            key="dl_weight_decay",
+            format="%.3f",
+        )
         default("dl_tol", 1e-6, options=TOLERANCES)
-        tol = st.select_slider("Converged when ‖∇f‖ <", options=TOLERANCES, key="dl_tol",
-                               format_func=lambda v: f"{v:g}")
+        tol = st.select_slider(
+            "Converged when ‖∇f‖ <",
+            options=TOLERANCES,
+            key="dl_tol",
+            format_func=lambda v: f"{v:g}",
+        )
     options = (("decay", float(decay)), ("weight_decay", float(weight_decay)))
     if clip > 0:
         options += (("clip", float(clip)),)
-    return RunSettings(choice, optimizer_name, hyperparameters, options, x0, int(steps),
-                       float(tol), batch_size, float(noise), seed)
+    return RunSettings(
+        choice,
+        optimizer_name,
+        hyperparameters,
+        options,
+        x0,
+        int(steps),
+        float(tol),
+        batch_size,
+        float(noise),
+        seed,
+    )
 
 
 def start_keys(choice: SurfaceChoice) -> tuple[str, str]:
@@ -256,10 +335,12 @@ def start_controls(choice: SurfaceChoice) -> tuple[float, float]:
     for key, low, high in ((key_x, low_x, high_x), (key_y, low_y, high_y)):
         set_value(key, min(max(float(st.session_state[key]), low), high))
     left, right = st.columns(2)
-    x = left.number_input("Start x", min_value=low_x, max_value=high_x,
-                          step=0.1, key=key_x, format="%.3f")
-    y = right.number_input("Start y", min_value=low_y, max_value=high_y,
-                           step=0.1, key=key_y, format="%.3f")
+    x = left.number_input(
+        "Start x", min_value=low_x, max_value=high_x, step=0.1, key=key_x, format="%.3f"
+    )
+    y = right.number_input(
+        "Start y", min_value=low_y, max_value=high_y, step=0.1, key=key_y, format="%.3f"
+    )
     return float(x), float(y)
 
 
@@ -323,17 +404,33 @@ def race_sidebar() -> tuple[RunSettings, ...]:
     with st.sidebar:
         choice = surface_controls()
         checked_surface(choice)
-        default("dl_race.optimizers", list(RACE_DEFAULT), kind="list",
-                options=optimizers.names(), max_count=6, format_func=optimizer_title)
-        names = st.multiselect("Optimizers in the race", optimizers.names(),
-                               key="dl_race.optimizers", max_selections=6,
-                               format_func=optimizer_title)
+        default(
+            "dl_race.optimizers",
+            list(RACE_DEFAULT),
+            kind="list",
+            options=optimizers.names(),
+            max_count=6,
+            format_func=optimizer_title,
+        )
+        names = st.multiselect(
+            "Optimizers in the race",
+            optimizers.names(),
+            key="dl_race.optimizers",
+            max_selections=6,
+            format_func=optimizer_title,
+        )
         start = start_point_value(choice)
         racers = []
         for name in names:
             with st.expander(optimizers.get(name).title, expanded=False):
-                racers.append((name, hyperparameter_controls(choice, name, start,
-                                                             key_prefix="dl_race", hint=False)))
+                racers.append(
+                    (
+                        name,
+                        hyperparameter_controls(
+                            choice, name, start, key_prefix="dl_race", hint=False
+                        ),
+                    )
+                )
         base = run_controls(choice, "gd", (("lr", 0.1),), stochastic=False)
     return tuple(
         RunSettings(choice, name, hyper, base.options, base.x0, base.steps, base.tol)

@@ -21,7 +21,8 @@ def finish() -> None:
     """Write this run's controls into the URL and show "Link to this view" in the sidebar.
 
     app.py calls it after the page (a page about to call ``st.stop()`` may call it first);
-    only the first call of a run does anything. A page stopped by ``st.stop()`` keeps the previous URL.
+    only the first call of a run does anything. A page stopped by ``st.stop()`` keeps the
+    previous URL.
     """
     if not state.finish_run():
         return

@@ -346,10 +346,8 @@ def test_page_loads_and_draws_its_charts(app: Browser, app_page: AppPage):
     assert not app.errors, app.errors
 
 
-@page_param()
+@page_param([page.slug for page in PAGES if page.slug not in NO_LR_SLIDER])
 def test_learning_rate_slider_changes_the_page(app: Browser, app_page: AppPage):
-    if app_page.slug in NO_LR_SLIDER:
-        pytest.skip(f"the {app_page.title} page has no learning-rate slider")
     app.open(app_page)
     slider = app.lr_slider()
     expect(slider).to_be_visible()
