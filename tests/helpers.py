@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import json
+from pathlib import Path
 
 import numpy as np
+from streamlit.testing.v1 import AppTest
 
 
 def decode(value) -> np.ndarray:
@@ -39,3 +42,34 @@ def _nulls_to_nan(value):
     if isinstance(value, (list, tuple)):
         return [_nulls_to_nan(item) for item in value]
     return np.nan if value is None else value
+
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(page: str, timeout: float = 30) -> AppTest:
+    """An AppTest of the whole app (app.py) switched to ``page``, run once without error."""
+    app = AppTest.from_file(APP, default_timeout=timeout)
+    app.run()
+    app.switch_page(page)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def figures(app: AppTest) -> list[dict]:
+    """Every Plotly chart of the current run, as figure JSON."""
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def trace(figure: dict, name: str) -> dict:
+    """The one trace of ``figure`` called ``name``."""
+    matches = [t for t in figure["data"] if t.get("name") == name]
+    assert len(matches) == 1, f"expected one trace named {name!r}"
+    return matches[0]
+
+
+def xy(figure: dict, name: str) -> np.ndarray:
+    """The (x, y) points of the trace called ``name``, as an (n, 2) array."""
+    found = trace(figure, name)
+    return np.column_stack([decode(found["x"]), decode(found["y"])])

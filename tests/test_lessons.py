@@ -8,9 +8,7 @@ against the library's trajectories, teacher mode, and "Open in the Playground".
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,12 +16,11 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 import surfaces
-from tests.helpers import decode
+from tests.helpers import decode, figures, open_page
 from ui.controls import LR_OPTIONS, STEP_CHOICES, TOLERANCES
 from viz import scenes
 from viz.layers import surface_layers
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/lessons.py"
 IDS = scenes.ids()
 
@@ -337,16 +334,7 @@ def test_setup_figure_shows_the_starts_and_no_path():
 # ----- the page (AppTest) ----------------------------------------------------------------------
 @pytest.fixture
 def at() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    app.switch_page(PAGE)
-    app.run()
-    assert not app.exception
-    return app
-
-
-def figures(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    return open_page(PAGE, timeout=60)
 
 
 def drawn_paths(figure: dict) -> list[np.ndarray]:

@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import surfaces
-from tests.helpers import decode
+from tests.helpers import APP, decode, figures, open_page, trace, xy
 from ui.controls import LR_OPTIONS, snap_lr
 from viz.curvature import axis_half_lengths
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/curvature.py"
 
 
 @pytest.fixture
 def at() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.run()
-    app.switch_page(PAGE)
-    app.run()
-    assert not app.exception
-    return app
-
-
-def figures(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-
-
-def trace(figure: dict, name: str) -> dict:
-    matches = [t for t in figure["data"] if t.get("name") == name]
-    assert len(matches) == 1, f"expected one trace named {name!r}"
-    return matches[0]
-
-
-def xy(figure: dict, name: str) -> np.ndarray:
-    found = trace(figure, name)
-    return np.column_stack([decode(found["x"]), decode(found["y"])])
+    return open_page(PAGE, timeout=30)
 
 
 def shown_surface(app: AppTest) -> surfaces.Surface:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizers
 import surfaces
-from tests.helpers import decode
+from tests.helpers import decode, figures, open_page, xy
 from ui.controls import LR_OPTIONS
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/gd_vs_sgd.py"
 TOL = 1e-6  # the page's convergence tolerance
 DATA, PATHS, LOSS, CLOUD = range(4)
@@ -22,27 +18,7 @@ DATA, PATHS, LOSS, CLOUD = range(4)
 
 @pytest.fixture
 def at() -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.run()
-    app.switch_page(PAGE)
-    app.run()
-    assert not app.exception
-    return app
-
-
-def figures(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
-
-
-def trace(figure: dict, name: str) -> dict:
-    matches = [t for t in figure["data"] if t.get("name") == name]
-    assert len(matches) == 1, f"expected one trace named {name!r}"
-    return matches[0]
-
-
-def xy(figure: dict, name: str) -> np.ndarray:
-    found = trace(figure, name)
-    return np.column_stack([decode(found["x"]), decode(found["y"])])
+    return open_page(PAGE, timeout=30)
 
 
 class Shown:
