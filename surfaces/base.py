@@ -274,3 +274,25 @@ class Surface:
     def __repr__(self) -> str:
         args = ", ".join(f"{key}={value!r}" for key, value in self.params.items())
         return f"surfaces.get({self.name!r}{', ' if args else ''}{args})"
+
+
+class DataSurface(Surface):
+    """A mean loss over a data set kept in ``extras["X"]`` (inputs, (n, 2)) and
+    ``extras["y"]`` (targets or labels, (n,)): the runner can draw mini-batches from it.
+
+    A family adds ``batch_gradient(p, indices)`` and ``example_gradients(p)``.
+    """
+
+    @property
+    def X(self) -> np.ndarray:
+        """The inputs, shape (n, 2) (see the family for their meaning)."""
+        return self.extras["X"]
+
+    @property
+    def y(self) -> np.ndarray:
+        """The targets or labels, shape (n,)."""
+        return self.extras["y"]
+
+    @property
+    def n_samples(self) -> int:
+        return len(self.extras["y"])

@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from surfaces.base import Param, Surface, as_point
+from surfaces.base import DataSurface, Param, as_point
 
 PARAMS = (
     Param(
@@ -33,7 +33,7 @@ PARAMS = (
 SLOPE, INTERCEPT, NOISE, FEATURE_RANGE = 1.5, -2.0, 0.5, (2.0, 8.0)
 
 
-class LeastSquares(Surface):
+class LeastSquares(DataSurface):
     r"""Mean squared error of the line t ≈ w x + b, as a function of p = (w, b).
 
     f(w, b) = (1/2n) Σᵢ (w xᵢ + b − tᵢ)² = (1/2n) ‖A p − t‖²,  A = [x 1] (n × 2).
@@ -44,20 +44,6 @@ class LeastSquares(Surface):
     H badly conditioned (κ in the hundreds); standardized features make H the identity.
     ``X`` (the design matrix A) and ``y`` (the targets t) hold the data.
     """
-
-    @property
-    def X(self) -> np.ndarray:
-        """Design matrix A: the feature and a column of ones, shape (n, 2)."""
-        return self.extras["X"]
-
-    @property
-    def y(self) -> np.ndarray:
-        """Targets t, shape (n,)."""
-        return self.extras["y"]
-
-    @property
-    def n_samples(self) -> int:
-        return len(self.extras["y"])
 
     def _value(self, x, y):
         hxx, hxy, hyy = self.extras["H_entries"]

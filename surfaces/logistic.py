@@ -10,7 +10,7 @@ import numpy as np
 from scipy import optimize
 from scipy.special import expit
 
-from surfaces.base import Param, Surface, as_point
+from surfaces.base import DataSurface, Param, as_point
 from surfaces.curvature import refine_stationary_point
 
 PARAMS = (
@@ -50,7 +50,7 @@ NORMAL = np.array([0.8, 0.6])
 MAX_PAIRS = 1 << 16
 
 
-class Logistic(Surface):
+class Logistic(DataSurface):
     r"""Mean logistic loss of the classifier sign(wᵀx) with weights w = (x, y), plus weight decay.
 
     f(w) = (1/n) Σᵢ log(1 + exp(−mᵢ)) + (λ/2)‖w‖²,  mᵢ = yᵢ wᵀxᵢ,  yᵢ ∈ {−1, +1}
@@ -64,20 +64,6 @@ class Logistic(Surface):
     ``X`` (n, 2) and ``y`` (n,) hold the data; ``batch_gradient`` and ``example_gradients``
     give the mini-batch and per-example gradients.
     """
-
-    @property
-    def X(self) -> np.ndarray:
-        """Features, shape (n, 2)."""
-        return self.extras["X"]
-
-    @property
-    def y(self) -> np.ndarray:
-        """Labels in {−1, +1}, shape (n,)."""
-        return self.extras["y"]
-
-    @property
-    def n_samples(self) -> int:
-        return len(self.extras["y"])
 
     # ----- elementwise in the weights, summed over the examples -----------------------------
     def _value(self, x, y):
