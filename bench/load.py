@@ -40,17 +40,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python bench/load.py` puts bench/, not the repository, first
+    sys.path.insert(0, str(ROOT))
+
+from tests.helpers import CHROMIUM as CHROMIUM_PATH  # noqa: E402
+from tests.helpers import CHROMIUM_ARGS as HEADLESS_ARGS  # noqa: E402
+
 RESULTS = ROOT / "bench" / "load_results.md"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = str(CHROMIUM_PATH)
 CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *HEADLESS_ARGS,
     # Twenty tabs in one headless browser: keep the hidden ones running at full speed.
     "--disable-background-timer-throttling",
     "--disable-renderer-backgrounding",
@@ -58,6 +57,8 @@ CHROMIUM_ARGS = [
 ]
 CHANGE_TIMEOUT_S = 15.0
 LOAD_TIMEOUT_S = 120.0
+#: Pages loading at the same time while the class arrives.
+ARRIVING_AT_ONCE = 4
 MEMORY_EVERY_S = 5.0
 TARGET_P95_S = 2.0
 
@@ -277,7 +278,29 @@ async def change(page, label: str, rng: random.Random) -> tuple[float, float | N
     return (changed - pressed) / 1000, reply
 
 
-async def student(browser, base: str, session: Session, deadline: float, seed: int) -> None:
+@dataclass
+class Phases:
+    """The class arrives (at most :data:`ARRIVING_AT_ONCE` pages loading at a time), then
+    everyone moves sliders for the same ``seconds``: the slider times are not mixed up with
+    twenty first loads of a 4.7 MB plotly.js on the same cores."""
+
+    sessions: int
+    seconds: float
+    arrivals: asyncio.Semaphore
+    go: asyncio.Event = field(default_factory=asyncio.Event)
+    ready: int = 0
+    deadline: float = 0.0
+    started: float = 0.0  # monotonic time of the go signal
+
+    def arrived(self) -> None:
+        self.ready += 1
+        if self.ready == self.sessions:
+            self.started = time.monotonic()
+            self.deadline = self.started + self.seconds
+            self.go.set()
+
+
+async def student(browser, base: str, session: Session, phases: Phases, seed: int) -> None:
     rng = random.Random(seed)
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     await context.add_init_script(PROBE_JS)
@@ -285,13 +308,18 @@ async def student(browser, base: str, session: Session, deadline: float, seed: i
     page.set_default_timeout(CHANGE_TIMEOUT_S * 1000)
     page.on("pageerror", lambda error: session.failures.append(f"page error: {error}"))
     try:
-        started = time.perf_counter()
-        await page.goto(base + "/", timeout=LOAD_TIMEOUT_S * 1000)
-        await page.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_S * 1000, polling=100)
-        session.load_s = time.perf_counter() - started
-        for _ in range(int(deadline - time.monotonic()) + 1):  # at most one change a second
+        try:
+            async with phases.arrivals:
+                started = time.perf_counter()
+                await page.goto(base + "/", timeout=LOAD_TIMEOUT_S * 1000)
+                await page.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_S * 1000, polling=100)
+                session.load_s = time.perf_counter() - started
+        finally:
+            phases.arrived()
+        await phases.go.wait()
+        for _ in range(int(phases.seconds) + 1):  # at most one change a second
             pause = rng.uniform(2.0, 5.0)
-            if time.monotonic() + pause >= deadline:
+            if time.monotonic() + pause >= phases.deadline:
                 break
             await asyncio.sleep(pause)
             label = "Condition number κ" if rng.random() < 0.2 else "Learning rate"
@@ -314,25 +342,23 @@ async def student(browser, base: str, session: Session, deadline: float, seed: i
 async def drive(base: str, server_pid: int, sessions: int, seconds: float, seed: int):
     from playwright.async_api import async_playwright
 
-    memory: list[tuple[float, float]] = []
+    memory: list[tuple[float, float, float, float]] = []
     stop = asyncio.Event()
     started = time.monotonic()
     sampler = asyncio.create_task(sample_memory(server_pid, started, stop, memory))
     results = [Session(i) for i in range(sessions)]
+    phases = Phases(sessions, seconds, asyncio.Semaphore(ARRIVING_AT_ONCE))
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        deadline = time.monotonic() + seconds
-        tasks = []
-        for index, session in enumerate(results):
-            tasks.append(
-                asyncio.create_task(student(browser, base, session, deadline, seed * 1000 + index))
-            )
-            await asyncio.sleep(0.25)  # a class arrives within a few seconds, not at one instant
+        tasks = [
+            asyncio.create_task(student(browser, base, session, phases, seed * 1000 + index))
+            for index, session in enumerate(results)
+        ]
         await asyncio.gather(*tasks)
         await browser.close()
     stop.set()
     await sampler
-    return results, memory
+    return results, memory, phases.started - started
 
 
 # ----- the report ---------------------------------------------------------------------------------
@@ -346,7 +372,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def summarize(results: list[Session], memory: list[tuple[float, float]], args) -> dict:
+def summarize(results: list[Session], memory: list, args) -> dict:
     times = [seconds for s in results for _, seconds in s.changes]
     by_slider: dict[str, list[float]] = {}
     for s in results:
@@ -355,7 +381,9 @@ def summarize(results: list[Session], memory: list[tuple[float, float]], args) -
     loads = [s.load_s for s in results if s.load_s is not None]
     replies = [seconds for s in results for seconds in s.replies]
     failed = [s for s in results if s.failures]
-    rss = [mb for _, mb, _, _ in memory]
+    # Memory and CPU of the slider phase (after the whole class has arrived).
+    phase = [sample_ for sample_ in memory if sample_[0] >= args.go_at] or memory
+    rss = [mb for _, mb, _, _ in phase]
     third = max(1, len(rss) // 3)
     return {
         "sessions": args.sessions,
@@ -378,15 +406,16 @@ def summarize(results: list[Session], memory: list[tuple[float, float]], args) -
         "memory": memory,
         # CPU use over the run, in % of one core (the server is one process: Python's GIL keeps
         # its script runs on about one core at a time).
-        "server_cpu_pct": _cpu_percent(memory, 2),
-        "clients_cpu_pct": _cpu_percent(memory, 3),
+        "server_cpu_pct": _cpu_percent(phase, 2),
+        "clients_cpu_pct": _cpu_percent(phase, 3),
+        "arrival_s": args.go_at,
         # Server CPU per rerun a student caused (each change and each first load is one): the
         # server's cost, whatever the simulated clients cost on the same cores.
         "server_cpu_per_rerun_s": (memory[-1][2] - memory[0][2]) / max(1, len(times) + len(loads))
         if len(memory) >= 2
         else float("nan"),
-        "rss_start_mb": rss[0] if rss else float("nan"),
-        "rss_peak_mb": max(rss, default=float("nan")),
+        "rss_start_mb": memory[0][1] if memory else float("nan"),
+        "rss_peak_mb": max((mb for _, mb, _, _ in memory), default=float("nan")),
         "rss_end_mb": rss[-1] if rss else float("nan"),
         # Levelling off: the last third of the samples grows less than 10 % over the middle one.
         "rss_middle_mb": statistics.mean(rss[third : 2 * third]) if len(rss) >= 3 else float("nan"),
@@ -414,9 +443,13 @@ def report(summary: dict, args, started_at: str) -> str:
         f"on {started_at}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average before the run {args.load_before}.",
         "",
-        "Each session opens the Playground in its own browser context and, every 2–5 s at "
-        "random, moves the learning-rate slider (80 %) or the condition-number slider (20 %) "
-        "by one to three stops; the time is from the key press to new data in the chart.",
+        "Each session opens the Playground in its own browser context (the class arrives: "
+        f"at most {ARRIVING_AT_ONCE} pages loading at a time). Once all are in, for "
+        f"{args.seconds:g} s every session moves, every 2–5 s at random, the learning-rate "
+        "slider (80 %) or the condition-number slider (20 %) by one to three stops. Times are "
+        "on the browser's clock, from the key press to new data in the chart, and to the "
+        "arrival of the server's new figure. The browser and the server share this "
+        "machine's cores: the CPU line says who used them.",
         "",
         "| measure | value |",
         "|---|---|",
@@ -429,12 +462,15 @@ def report(summary: dict, args, started_at: str) -> str:
         f"| slider → server's new figure received, p50 / p95 (of {summary['replies']}) | "
         f"{summary['reply_p50_s']:.2f} s / {summary['reply_p95_s']:.2f} s |",
         f"| first load (page → chart), p50 / p95 | {summary['load_p50_s']:.1f} s / "
-        f"{summary['load_p95_s']:.1f} s |",
+        f"{summary['load_p95_s']:.1f} s (all {args.sessions} in after "
+        f"{summary['arrival_s']:.0f} s) |",
         f"| server RSS: start / peak / end | {summary['rss_start_mb']:.0f} / "
         f"{summary['rss_peak_mb']:.0f} / {summary['rss_end_mb']:.0f} MB |",
-        f"| server RSS: mean of middle / last third | {summary['rss_middle_mb']:.0f} / "
+        f"| server RSS while sliding: mean of middle / last third | "
+        f"{summary['rss_middle_mb']:.0f} / "
         f"{summary['rss_last_mb']:.0f} MB |",
-        f"| CPU, % of one core: server / browser clients | {summary['server_cpu_pct']:.0f} % / "
+        f"| CPU while sliding, % of one core: server / browsers | "
+        f"{summary['server_cpu_pct']:.0f} % / "
         f"{summary['clients_cpu_pct']:.0f} % (of {100 * (os.cpu_count() or 1)} %) |",
         f"| server CPU per rerun (changes + first loads) | "
         f"{summary['server_cpu_per_rerun_s']:.2f} s |",
@@ -497,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_healthy(base, server)
         print(f"server {base} (pid {server.pid}); {args.sessions} sessions for {args.seconds:g} s")
-        results, memory = asyncio.run(
+        results, memory, args.go_at = asyncio.run(
             drive(base, server.pid, args.sessions, args.seconds, args.seed)
         )
     finally:

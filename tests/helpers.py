@@ -45,6 +45,19 @@ def _nulls_to_nan(value):
 
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+#: Debian's Chromium (``playwright install`` cannot download browsers here).
+CHROMIUM = Path("/usr/bin/chromium")
+#: The launch arguments measured to work here (shared/NOTES.md).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def open_page(page: str, timeout: float = 30) -> AppTest:

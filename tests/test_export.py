@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,21 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 import surfaces
+from tests.helpers import APP, CHROMIUM, CHROMIUM_ARGS
 from viz import path_figure, surface_layers
 from viz.export import CSV_COLUMNS, figure_html, trajectory_csv
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def read_back(text: str) -> dict[str, np.ndarray]:

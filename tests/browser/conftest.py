@@ -24,19 +24,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-#: The launch arguments measured to work here (shared/NOTES.md).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HEALTH_TIMEOUT_S = 60.0
 ARTIFACTS = ROOT / "test-artifacts"
 _RUN_STAMP = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
