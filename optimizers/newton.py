@@ -66,6 +66,16 @@ def _direction_one(hessian, grad):
     return np.array(((d * gx - b * gy) / det, (a * gy - c * gx) / det))
 
 
+def direction_xy(hxx: float, hxy: float, hyy: float, gx: float, gy: float):
+    """:func:`direction` for one point in plain floats (the runner's path), with the same
+    arithmetic, so a run and a sweep cell agree to the last bit."""
+    det = hxx * hyy - hxy * hxy
+    if abs(det) <= SINGULAR * (hxx * hxx + hxy * hxy + hxy * hxy + hyy * hyy):
+        hessian = np.array(((hxx, hxy), (hxy, hyy)))
+        return tuple(_pinv_solve(hessian, np.array((gx, gy))).tolist())
+    return (hyy * gx - hxy * gy) / det, (hxx * gy - hxy * gx) / det
+
+
 def _pinv_solve(hessian, grad):
     return np.einsum("...ij,...j->...i", np.linalg.pinv(hessian, hermitian=True), grad)
 

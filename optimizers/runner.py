@@ -172,12 +172,11 @@ def run(
             lr = lr0 / (1.0 + decay * k) if decay else lr0
             lrs[k] = lr
             if needs_hessian:
-                hxx, hxy, hyy = surface._hessian(x, y)
-                hessian = np.array(((hxx, hxy), (hxy, hyy)), dtype=float)
-                _note_newton_hessian(hessian, k, newton_notes)
-                x, y = rule.step(
-                    np.array((x, y)), np.array((ux, uy)), state_x, lr=lr, hessian=hessian
-                )[0].tolist()
+                # Newton's step x − lr·H⁻¹g, solved in floats like the elementwise rules.
+                hxx, hxy, hyy = (float(entry) for entry in surface._hessian(x, y))
+                _note_newton_hessian(hxx, hxy, hyy, k, newton_notes)
+                dx, dy = rule.direction_xy(hxx, hxy, hyy, ux, uy)
+                x, y = x - lr * dx, y - lr * dy
             else:
                 x, state_x = rule.step(x, ux, state_x, lr=lr, **hyper)
                 y, state_y = rule.step(y, uy, state_y, lr=lr, **hyper)
@@ -273,9 +272,9 @@ def _check_run_arguments(surface, optimizer, steps, tol, noise, seed) -> None:
             raise ValueError(f"{name} must be finite and ≥ 0, got {number!r}.")
 
 
-def _note_newton_hessian(hessian: np.ndarray, k: int, notes: dict[str, int]) -> None:
-    """Remember the first step where Newton's Hessian was singular or not positive definite."""
-    a, b, d = hessian[0, 0], hessian[0, 1], hessian[1, 1]
+def _note_newton_hessian(a: float, b: float, d: float, k: int, notes: dict[str, int]) -> None:
+    """Remember the first step where Newton's Hessian [[a, b], [b, d]] was singular or not
+    positive definite."""
     det, trace = a * d - b * b, a + d
     if abs(det) <= 1e-12 * (a * a + 2 * b * b + d * d):
         notes.setdefault("singular", k)

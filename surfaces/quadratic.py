@@ -41,8 +41,8 @@ class Quadratic(Surface):
 
     def _hessian(self, x, y):
         a, b, d = self.extras["A_entries"]
-        ones = np.ones_like(x)
-        return a * ones, b * ones, d * ones
+        zero = 0.0 * x  # a float for a float, an array of x's shape for an array
+        return a + zero, b + zero, d + zero
 
 
 def build(condition_number: float, angle: float) -> Quadratic:
