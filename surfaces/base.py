@@ -296,3 +296,15 @@ class DataSurface(Surface):
     @property
     def n_samples(self) -> int:
         return len(self.extras["y"])
+
+    def batch_indices(self, indices) -> np.ndarray:
+        """``indices`` as a checked 1-D integer array of examples in ``[0, n_samples)``."""
+        array = np.asarray(indices)
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(f"indices must be a non-empty 1-D array, got shape {array.shape}.")
+        if array.dtype.kind not in "iu":
+            raise TypeError(f"indices must be integers, got dtype {array.dtype}.")
+        n = self.n_samples
+        if array.min() < 0 or array.max() >= n:
+            raise ValueError(f"indices must lie in [0, {n}), got {array.min()}…{array.max()}.")
+        return array

@@ -125,7 +125,7 @@ class Logistic(DataSurface):
         ndarray, the shape of ``p``
         """
         point = as_point(p)
-        z = self.extras["z"][_as_indices(indices, self.n_samples)]
+        z = self.extras["z"][self.batch_indices(indices)]
         weights = expit(-(point @ z.T)) / len(z)
         return self.params["l2"] * point - weights @ z
 
@@ -211,14 +211,3 @@ def build(n_samples: int, seed: int, separation: float, l2: float) -> Logistic:
     return dataclasses.replace(
         fitted, params=dict(fitted.params), minima=list(fitted.minima), extras=dict(fitted.extras)
     )
-
-
-def _as_indices(indices, n_samples: int) -> np.ndarray:
-    array = np.asarray(indices)
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"indices must be a non-empty 1-D array, got shape {array.shape}.")
-    if array.dtype.kind not in "iu":
-        raise TypeError(f"indices must be integers, got dtype {array.dtype}.")
-    if array.min() < 0 or array.max() >= n_samples:
-        raise ValueError(f"indices must lie in [0, {n_samples}), got {array.min()}…{array.max()}.")
-    return array
