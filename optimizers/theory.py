@@ -281,15 +281,6 @@ class EigenSplit:
     local: bool
 
 
-def nearest_minimizer(surface: Surface, point) -> np.ndarray | None:
-    """The listed minimizer of ``surface`` nearest ``point`` (None if it lists none)."""
-    if not surface.minima:
-        return None
-    minima = np.asarray(surface.minima, dtype=float).reshape(-1, 2)
-    distances = np.hypot(*(minima - np.asarray(point, dtype=float)).T)
-    return minima[int(np.argmin(distances))].copy()
-
-
 def eigen_split(surface: Surface, trajectory: optimizers.Trajectory, theory: bool = True):
     r"""|vᵢᵀ(x_t − x*)| for each eigenvector vᵢ of ∇²f(x*), and the linear theory's lines.
 
@@ -312,7 +303,7 @@ def eigen_split(surface: Surface, trajectory: optimizers.Trajectory, theory: boo
     ValueError
         If the surface lists no minimizer.
     """
-    minimizer = nearest_minimizer(surface, trajectory.points[-1])
+    minimizer = surface.nearest_minimizer(trajectory.points[-1])
     if minimizer is None:
         raise ValueError(f"The {surface.title} surface has no minimizer to measure errors from.")
     curvature = surfaces.curvature(surface, minimizer)

@@ -263,6 +263,27 @@ class Surface:
         (xmin, xmax), (ymin, ymax) = self.bounds
         return 0.5 * math.hypot(xmax - xmin, ymax - ymin)
 
+    def nearest_minimizer(self, point) -> np.ndarray | None:
+        """The listed minimizer nearest ``point``.
+
+        Parameters
+        ----------
+        point : array_like, shape (2,)
+            Where to measure from. Not validated: a diverged run's last point may be NaN or
+            infinite, and the result is then still a listed minimizer (the first one).
+
+        Returns
+        -------
+        numpy.ndarray or None
+            A float copy of the nearest row of :attr:`minima`, shape (2,); None when the
+            surface lists no minimizer.
+        """
+        if not self.minima:
+            return None
+        minima = np.asarray(self.minima, dtype=float).reshape(-1, 2)
+        distances = np.hypot(*(minima - np.asarray(point, dtype=float)).T)
+        return minima[int(np.argmin(distances))].copy()
+
     def grid(self, resolution: int = 120) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """f on a square grid over the bounds: ``(xs, ys, Z)``, ``Z[i, j] = f(xs[j], ys[i])``."""
         (xmin, xmax), (ymin, ymax) = self.bounds

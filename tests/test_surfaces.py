@@ -348,6 +348,30 @@ def test_six_hump_camel_minima_are_symmetric_pairs():
         assert (-x, -y) in minima
 
 
+@pytest.mark.parametrize("name", ["himmelblau", "six_hump_camel"])
+def test_nearest_minimizer_picks_the_closest_listed_one(name):
+    surface = surfaces.get(name)
+    for index, minimum in enumerate(surface.minima):
+        # A small step off each minimizer: still far nearer it than any other listed one.
+        nearest = surface.nearest_minimizer(np.asarray(minimum) + 0.01)
+        assert nearest.dtype == float and nearest.shape == (2,)
+        assert tuple(nearest) == surface.minima[index]
+
+
+def test_nearest_minimizer_is_no_farther_than_any_listed_one():
+    surface = surfaces.get("six_hump_camel")
+    minima = np.asarray(surface.minima)
+    for point in np.random.default_rng(0).uniform(-3.0, 3.0, size=(50, 2)):
+        nearest = surface.nearest_minimizer(point)
+        assert np.hypot(*(point - nearest)) == np.hypot(*(minima - point).T).min()
+
+
+def test_nearest_minimizer_is_none_without_a_listed_minimum():
+    surface = surfaces.get("saddle")
+    assert surface.minima == []
+    assert surface.nearest_minimizer((0.5, -0.5)) is None
+
+
 @given(
     a=st.floats(0.1, 3.0),
     b=st.floats(1.0, 1000.0),

@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import streamlit as st
 
 import optimizers
+import optimizers.theory
 import surfaces
 from optimizers.suggest import suggested_lr as _suggested_lr
+from viz import phase
+from viz.animation import loss_distance_figure, path_figure_dict, trajectory_3d_figure
+from viz.clicks import click_grid_trace
+from viz.curvature import CurvatureView
+from viz.curvature import curvature_grid as _curvature_grid
+from viz.dict_figure import DictFigure, encode_arrays
+from viz.export import figure_html
 from viz.layers import SurfaceLayers, surface_layers
+from viz.sgd import SgdView, point_at
+from viz.sgd import gradient_cloud as _gradient_cloud
+from viz.theory import condition_sweep_figure as _condition_sweep_figure
+from viz.theory import eigen_error_figure as _eigen_error_figure
 
 #: A surface's parameters as a sorted tuple of (name, value) pairs: hashable for the caches.
 ParamsKey = tuple
@@ -89,10 +102,6 @@ def path_figure(
     holding its JSON-ready form: ~1 ms to pickle into the cache and out again, and
     ``st.plotly_chart`` sends it without validating its ~500 frame traces.
     """
-    from viz.animation import path_figure_dict
-    from viz.clicks import click_grid_trace
-    from viz.dict_figure import DictFigure, encode_arrays
-
     first = runs[0].surface
     trajectories = [settings.run() for settings in runs]
     surface_layers_ = layers(first.name, first.params)
@@ -115,17 +124,12 @@ def animation_html(runs: tuple, title: str, theory: bool = False) -> bytes:
     """:func:`path_figure` of ``runs`` as a standalone HTML file that plays offline
     (viz.export). About 5 MB each (plotly.js is inside), hence so few entries; build it only
     when someone downloads it."""
-    from viz.export import figure_html
-
     return figure_html(path_figure(runs, theory=theory), title).encode("utf-8")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def surface_3d_figure(runs: tuple):
     """The 3-D surface with the paths of ``runs`` lifted onto it."""
-    from viz.animation import trajectory_3d_figure
-    from viz.dict_figure import DictFigure
-
     first = runs[0].surface
     # As its JSON-ready dict: a cache hit then costs no re-validation (viz.dict_figure).
     return DictFigure.from_figure(
@@ -136,9 +140,6 @@ def surface_3d_figure(runs: tuple):
 @st.cache_data(max_entries=32, show_spinner=False)
 def race_curves(runs: tuple, labels: tuple):
     """Loss and distance-to-minimizer curves of every racer."""
-    from viz.animation import loss_distance_figure
-    from viz.dict_figure import DictFigure
-
     first = runs[0].surface
     # As its JSON-ready dict: a cache hit then costs no re-validation (viz.dict_figure).
     return DictFigure.from_figure(
@@ -149,13 +150,12 @@ def race_curves(runs: tuple, labels: tuple):
 @st.cache_data(max_entries=32, show_spinner=False)
 def race_table(runs: tuple) -> list[dict]:
     """One row per racer: status, steps to tolerance, final loss, distance to a minimizer."""
-    from ui.explain import nearest_minimizer_distance
-
     rows = []
     for settings in runs:
         trajectory = settings.run()
         surface = settings.surface.surface
-        distance = nearest_minimizer_distance(surface, trajectory.final_point)
+        nearest = surface.nearest_minimizer(trajectory.final_point)
+        distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
         rows.append(
             {
                 "Optimizer": trajectory.optimizer.label(),
@@ -174,9 +174,7 @@ def race_table(runs: tuple) -> list[dict]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def curvature_grid(name: str, params: ParamsKey, resolution: int = 120):
     """λ₁, λ₂ of the Hessian on a grid over the plot (for the log₁₀ κ and sign maps)."""
-    from viz.curvature import curvature_grid as build
-
-    return build(surface(name, params), resolution)
+    return _curvature_grid(surface(name, params), resolution)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -189,8 +187,6 @@ def point_curvature(name: str, params: ParamsKey, point: tuple[float, float]):
 def curvature_view(name: str, params: ParamsKey, point: tuple[float, float]):
     """The layers, the curvature at ``point`` and the curvature map: the Curvature page's one
     call. Each piece is cached too, so a new point only recomputes one 2×2 Hessian."""
-    from viz.curvature import CurvatureView
-
     return CurvatureView(
         layers(name, params), point_curvature(name, params, point), curvature_grid(name, params)
     )
@@ -207,9 +203,7 @@ def gradient_cloud(
     seed: int = 0,
 ):
     """``draws`` mini-batch gradients of size ``batch_size`` at ``point`` (viz.sgd)."""
-    from viz.sgd import gradient_cloud as build
-
-    return build(surface(name, params), point, batch_size, draws=draws, seed=seed)
+    return _gradient_cloud(surface(name, params), point, batch_size, draws=draws, seed=seed)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -228,8 +222,6 @@ def gd_vs_sgd(
     """Batch GD, mini-batch SGD with seeds 0 … n_seeds − 1 (learning rate η/(1 + decay·t)),
     and the gradient cloud at GD's point after ``step`` updates: the GD-vs-SGD page's one
     call. The runs are cached on their own, so moving ``step`` only redraws the cloud."""
-    from viz.sgd import SgdView, point_at
-
     target = surface(name, params)
     gd = trajectory(name, params, "gd", hyperparameters, (), x0, steps, tol)
     options = (("decay", float(decay)),) if decay else ()
@@ -267,8 +259,6 @@ def phase_sweep(
     has one row. Cached apart from the page's other work, so moving the learning rate redraws
     the map without re-running it.
     """
-    import numpy as np
-
     grid = {"lr": np.asarray(lrs, dtype=float)[None, :], **dict(fixed)}
     if y_name is not None:
         grid[y_name] = np.asarray(ys, dtype=float)[:, None]
@@ -300,10 +290,6 @@ def phase_data(
     ``lr_stops`` are the learning-rate slider's options, which the map's columns are taken
     from (so a clicked cell is exactly a slider stop). See :mod:`viz.phase`.
     """
-    import numpy as np
-
-    from viz import phase
-
     hyper = dict(hyperparameters)
     y_name = phase.Y_AXES.get(optimizer_name)
     fixed = tuple((k, v) for k, v in hyperparameters if k not in ("lr", y_name))
@@ -368,31 +354,27 @@ def rate_curve(settings):
     """The theory's loss curve of the run ``settings`` (a RunSettings), or None where the
     linear theory does not apply: not a positive definite quadratic, an adaptive rule or
     Newton, decay, clipping or weight decay, or a noisy or mini-batch gradient."""
-    from optimizers import theory
-
     if settings.noise or settings.batch_size is not None:
         return None
     run = settings.run()
-    return theory.rate_curve(settings.surface.surface, run.optimizer, run.points[0], run.steps)
+    return optimizers.theory.rate_curve(
+        settings.surface.surface, run.optimizer, run.points[0], run.steps
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def quadratic_curvature(name: str, params: ParamsKey):
     """The constant Hessian of a quadratic surface (None for other surfaces, or if not
     positive definite)."""
-    from optimizers import theory
-
-    return theory.quadratic_curvature(surface(name, params))
+    return optimizers.theory.quadratic_curvature(surface(name, params))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def eigen_error_figure(settings):
     """The run ``settings`` split along the Hessian's eigenvectors (viz.theory); the theory
     lines only for exact gradients."""
-    from viz.theory import eigen_error_figure as build
-
     exact = not settings.noise and settings.batch_size is None
-    return build(settings.surface.surface, settings.run(), theory=exact)
+    return _eigen_error_figure(settings.surface.surface, settings.run(), theory=exact)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -400,9 +382,7 @@ def condition_sweep(
     kappas: tuple, names: tuple, x0: tuple[float, float], tol: float, max_steps: int
 ):
     """Steps to converge against κ on the quadratic bowl (optimizers.theory.condition_sweep)."""
-    from optimizers import theory
-
-    return theory.condition_sweep(kappas, names, x0, tol, max_steps)
+    return optimizers.theory.condition_sweep(kappas, names, x0, tol, max_steps)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -415,6 +395,6 @@ def condition_sweep_figure(
     current_kappa: float | None = None,
 ):
     """The κ sweep's log–log figure, with the sidebar surface's κ as a vertical line."""
-    from viz.theory import condition_sweep_figure as build
-
-    return build(condition_sweep(kappas, names, x0, tol, max_steps), current_kappa)
+    return _condition_sweep_figure(
+        condition_sweep(kappas, names, x0, tol, max_steps), current_kappa
+    )

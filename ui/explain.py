@@ -24,18 +24,11 @@ def run_or_explain(work: Callable[[], T]) -> T:
         st.stop()
 
 
-def nearest_minimizer_distance(surface: surfaces.Surface, point) -> float | None:
-    """Distance from ``point`` to the nearest listed minimizer (None if the surface has none)."""
-    if not surface.minima:
-        return None
-    minima = np.asarray(surface.minima, dtype=float)
-    return float(np.min(np.hypot(*(minima - np.asarray(point, dtype=float)).T)))
-
-
 def status(trajectory: optimizers.Trajectory, surface: surfaces.Surface) -> None:
     """The status line: what happened, the final loss and the distance to the nearest minimum."""
-    distance = nearest_minimizer_distance(surface, trajectory.final_point)
+    nearest = surface.nearest_minimizer(trajectory.final_point)
     detail = f"Final loss **{trajectory.final_loss:.6g}**"
+    distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
     if distance is not None and math.isfinite(distance):
         detail += f" · distance to the nearest minimizer **{distance:.3g}**"
     show = {"converged": st.success, "diverged": st.error}.get(trajectory.status, st.info)
