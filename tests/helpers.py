@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +51,8 @@ def _nulls_to_nan(value):
     return np.nan if value is None else value
 
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
 #: Debian's Chromium (``playwright install`` cannot download browsers here).
 CHROMIUM = Path("/usr/bin/chromium")
 #: The launch arguments measured to work here (shared/NOTES.md).
@@ -86,3 +94,83 @@ def xy(figure: dict, name: str) -> np.ndarray:
     """The (x, y) points of the trace called ``name``, as an (n, 2) array."""
     found = trace(figure, name)
     return np.column_stack([decode(found["x"]), decode(found["y"])])
+
+
+# ----- a Streamlit server, for the browser tests and bench/load.py --------------------------------
+class ServerError(RuntimeError):
+    """The server exited or did not become healthy; the message ends with its log."""
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that is free now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(port: int, log: Path) -> subprocess.Popen:
+    """``streamlit run app.py`` from the repository root on 127.0.0.1:``port``, its output in
+    ``log``."""
+    command = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+        # Listen on the loopback interface only: the tests never need more.
+        "--server.address", "127.0.0.1",
+        # A source edit during a run would put a "Source file changed" prompt in the status
+        # widget, which the tests read as "still running"; nothing here edits sources.
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as output:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+
+def wait_until_healthy(base: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Poll ``base``/_stcore/health until it answers ``ok``.
+
+    Raises
+    ------
+    ServerError
+        If the server exits first or does not answer ``ok`` within ``timeout`` seconds.
+    """
+    url = f"{base}/_stcore/health"
+    deadline = time.monotonic() + timeout
+    last_error = "no answer yet"
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise ServerError(
+                f"streamlit exited with code {server.returncode} before it was healthy:\n"
+                + log.read_text(errors="replace")[-3000:]
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                body = answer.read().decode(errors="replace").strip()
+                if body == "ok":
+                    return
+                last_error = f"answered {body!r}"
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
+            last_error = str(error)
+        time.sleep(0.2)
+    raise ServerError(
+        f"{url} did not answer 'ok' within {timeout:.0f} s ({last_error}):\n"
+        + log.read_text(errors="replace")[-3000:]
+    )
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Terminate ``server`` (kill it after 15 s) and wait for it."""
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import datetime
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ServerError,
+    free_port,
+    start_server,
+    stop_server,
+    wait_until_healthy,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 HEALTH_TIMEOUT_S = 60.0
@@ -46,82 +48,6 @@ def require_chromium() -> Path:
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
-    """Poll ``url`` until it answers ``ok``; fail early if the server process exits."""
-    deadline = time.monotonic() + timeout
-    last_error = "no answer yet"
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(
-                f"streamlit exited with code {server.returncode} before it was healthy:\n"
-                + log.read_text(errors="replace")[-3000:],
-                pytrace=False,
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                body = answer.read().decode(errors="replace").strip()
-                if body == "ok":
-                    return
-                last_error = f"answered {body!r}"
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as error:
-            last_error = str(error)
-        time.sleep(0.2)
-    pytest.fail(
-        f"{url} did not answer 'ok' within {timeout:.0f} s ({last_error}):\n"
-        + log.read_text(errors="replace")[-3000:],
-        pytrace=False,
-    )
-
-
-def start_server(port: int, log: Path) -> subprocess.Popen:
-    """``streamlit run app.py`` from the repository root, its output in ``log``."""
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        # Listen on the loopback interface only: the tests never need more.
-        "--server.address",
-        "127.0.0.1",
-        # A source edit during a run would put a "Source file changed" prompt in the status
-        # widget, which the tests read as "still running"; nothing here edits sources.
-        "--server.fileWatcherType",
-        "none",
-    ]
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as output:
-        return subprocess.Popen(
-            command,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
-
-
 @pytest.fixture(scope="session")
 def app_server() -> str:
     """The running app's base URL, e.g. ``http://127.0.0.1:53211``."""
@@ -131,7 +57,10 @@ def app_server() -> str:
     server = start_server(port, log)
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until_healthy(f"{base}/_stcore/health", server, log, HEALTH_TIMEOUT_S)
+        try:
+            wait_until_healthy(base, server, log, HEALTH_TIMEOUT_S)
+        except ServerError as error:
+            pytest.fail(str(error), pytrace=False)
         yield base
     finally:
         stop_server(server)
