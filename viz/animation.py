@@ -55,7 +55,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from viz import theme
-from viz.dict_figure import DictFigure
+from viz.dict_figure import DictFigure, merge
 from viz.layers import SurfaceLayers, color_transform, surface_parts
 
 #: Milliseconds per frame while playing (plotly.js with ``redraw: False`` needs ~35 ms).
@@ -87,7 +87,22 @@ _HOVER_POINT = (
 # --------------------------------------------------------------------------------------------
 # public builders
 # --------------------------------------------------------------------------------------------
-def path_figure(
+def path_figure(layers: SurfaceLayers, surface, trajectories, **options) -> go.Figure:
+    """Animated figure: the optimizer paths on the surface and their loss per step.
+
+    Takes the arguments of :func:`path_figure_dict`, which describes the figure.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A :class:`viz.dict_figure.DictFigure`: :func:`path_figure_dict` as a ``go.Figure``,
+        validated only when something reads its objects (``to_dict``, ``to_json`` and
+        ``st.plotly_chart`` do not).
+    """
+    return DictFigure(path_figure_dict(layers, surface, trajectories, **options))
+
+
+def path_figure_dict(
     layers: SurfaceLayers,
     surface,
     trajectories,
@@ -97,8 +112,10 @@ def path_figure(
     title: str | None = None,
     height: int = 620,
     theory=None,
-) -> go.Figure:
-    """Animated figure: the optimizer paths on the surface and their loss per step.
+) -> dict:
+    """The animated figure (:func:`path_figure`) as a plain dict, built without Plotly's
+    per-object validation: ~10× faster than the same figure as ``go.Scatter``/``go.Frame``
+    objects.
 
     Left (60 %): the surface raster and level lines, minimizers (stars), start points and,
     for each trajectory, the path so far, the current point and, for the first trajectory
@@ -135,41 +152,10 @@ def path_figure(
 
     Returns
     -------
-    plotly.graph_objects.Figure
-        A :class:`viz.dict_figure.DictFigure`: :func:`path_figure_dict` as a ``go.Figure``,
-        validated only when something reads its objects (``to_dict``, ``to_json`` and
-        ``st.plotly_chart`` do not).
-    """
-    return DictFigure(
-        path_figure_dict(
-            layers,
-            surface,
-            trajectories,
-            labels=labels,
-            max_frames=max_frames,
-            show_arrows=show_arrows,
-            title=title,
-            height=height,
-            theory=theory,
-        )
-    )
-
-
-def path_figure_dict(
-    layers: SurfaceLayers,
-    surface,
-    trajectories,
-    labels: Sequence[str] | None = None,
-    max_frames: int = 100,
-    show_arrows: bool = True,
-    title: str | None = None,
-    height: int = 620,
-    theory=None,
-) -> dict:
-    """:func:`path_figure` as a plain dict (``data``, ``layout``, ``frames``; arrays as
-    NumPy arrays), built without Plotly's per-object validation: ~10× faster than the same
-    figure as ``go.Scatter``/``go.Frame`` objects. ``go.Figure(path_figure_dict(...))`` is
-    the figure; :func:`viz.dict_figure.encode_arrays` makes it JSON-ready.
+    dict
+        ``data``, ``layout`` and ``frames``, arrays as NumPy arrays:
+        ``go.Figure(path_figure_dict(...))`` is the figure, and
+        :func:`viz.dict_figure.encode_arrays` makes it JSON-ready.
     """
     trajectories = _as_list(trajectories)
     labels = _labels(trajectories, labels)
@@ -272,7 +258,7 @@ def path_figure_dict(
         _base_layout(2, (0.6, 0.4), 0.08, int(height), theme.legend_rows(legend_names))
     )
     title = surface.title if title is None else title
-    _merge(
+    merge(
         layout,
         {
             **({"title": {"text": title}} if title is not None else {}),
@@ -281,7 +267,7 @@ def path_figure_dict(
             "yaxis": surface_layer["yaxis"],
         },
     )
-    _merge(
+    merge(
         layout,
         {
             "margin": {"b": 112},
@@ -296,10 +282,7 @@ def path_figure_dict(
             },
             "xaxis": {"title": {"text": "x", "standoff": 4}, "showline": False},
             "yaxis": {"title": {"text": "y", "standoff": 4}, "showline": False},
-            "xaxis2": {
-                "title": {"text": "step", "standoff": 4},
-                "range": _padded_range(0.0, float(max(final_step, 1)), 0.03),
-            },
+            "xaxis2": _step_axis(final_step),
             "yaxis2": loss_axis.layout(),
         },
     )
@@ -412,12 +395,7 @@ def trajectory_3d_figure(
     (xmin, xmax), (ymin, ymax) = surface.bounds
     for i, (trajectory, label) in enumerate(zip(trajectories, labels, strict=True)):
         points = trajectory.points
-        inside = (
-            (points[:, 0] >= xmin)
-            & (points[:, 0] <= xmax)
-            & (points[:, 1] >= ymin)
-            & (points[:, 1] <= ymax)
-        )
+        inside = _inside(points, surface.bounds)
         keep = _drawn_indices(
             points, math.hypot(xmax - xmin, ymax - ymin), len(points) <= EXACT_PATH_POINTS
         )
@@ -536,7 +514,7 @@ def loss_distance_figure(
             label,
             color,
             "loss",
-            name=label + (" ✕ diverged" if trajectory.status == "diverged" else ""),
+            name=_legend_name(label, trajectory),
             legendgroup=f"run{i}",
         )
         data.append({"type": "scatter", **loss, **_SUBPLOT_AXES[1]})
@@ -556,24 +534,18 @@ def loss_distance_figure(
     cols = 2 if with_distance else 1
     layout = json.loads(_base_layout(cols, None, 0.12, int(height), theme.legend_rows(labels)))
 
-    def steps() -> dict:
-        return {
-            "title": {"text": "step", "standoff": 4},
-            "range": _padded_range(0.0, float(max(longest, 1)), 0.03),
-        }
-
-    _merge(
+    merge(
         layout,
         {
             "title": {"text": title},
             "margin": {"b": 70},
             "hovermode": "closest",
-            "xaxis": steps(),
+            "xaxis": _step_axis(longest),
             "yaxis": loss_axis.layout(),
         },
     )
     if with_distance:
-        _merge(layout, {"xaxis2": steps(), "yaxis2": distance_axis.layout()})
+        merge(layout, {"xaxis2": _step_axis(longest), "yaxis2": distance_axis.layout()})
     return DictFigure({"data": data, "layout": layout})
 
 
@@ -643,9 +615,9 @@ class _Run:
         return {
             **xy,
             "mode": "lines+markers",
-            "line": {"color": self.color, "width": 3},
+            "line": self._path_line(),
             "marker": self._path_marker(),
-            "name": self.label + (" ✕ diverged" if self.diverged else ""),
+            "name": _legend_name(self.label, self.trajectory),
             "legendgroup": self.group,
             "customdata": customdata,
             "hovertemplate": f"{self.label}<br>{hover}<extra></extra>",
@@ -655,17 +627,10 @@ class _Run:
         indices = self._segment(min(key, self.steps), min(step, self.steps))
         points = self.trajectory.points[indices]
         trace = {"x": _coords(points[:, 0]), "y": _coords(points[:, 1])}
-        if not frame:
-            trace.update(
-                mode="lines+markers",
-                line={"color": self.color, "width": 3},
-                marker=self._path_marker(),
-                name=self.label,
-                legendgroup=self.group,
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        return trace
+        if frame:
+            return trace
+        look = {"mode": "lines+markers", "line": self._path_line(), "marker": self._path_marker()}
+        return self._unlisted(trace, look, hoverinfo="skip")
 
     def current_trace(self, step: int, frame: bool = False) -> dict:
         index = min(step, self.steps)
@@ -675,42 +640,26 @@ class _Run:
             "y": [_short(y)],
             "customdata": [[index, _short(self.trajectory.losses[index])]],
         }
-        if not frame:
-            trace.update(
-                mode="markers",
-                marker={
-                    "size": 17,
-                    "color": self.color,
-                    "line": {"color": theme.OUTLINE_COLOR, "width": 2},
-                },
-                name=self.label,
-                legendgroup=self.group,
-                showlegend=False,
-                hovertemplate=f"{self.label} (now)<br>{_HOVER_POINT}<extra></extra>",
-            )
-        return trace
+        if frame:
+            return trace
+        look = {"mode": "markers", "marker": self._dot(17)}
+        hover = f"{self.label} (now)<br>{_HOVER_POINT}<extra></extra>"
+        return self._unlisted(trace, look, hovertemplate=hover)
 
     def diverged_trace(self, step: int, frame: bool = False) -> dict:
         # The cross appears once the animation reaches the step where the run blew up; before
         # that its point is NaN (not drawn). It may lie far outside the plot: never clipped.
         x, y = self.trajectory.points[-1].tolist() if step >= self.steps else (math.nan, math.nan)
         trace = {"x": [_short(x)], "y": [_short(y)]}
-        if not frame:
-            trace.update(
-                mode="markers",
-                marker={
-                    "symbol": "x",
-                    "size": 22,
-                    "color": theme.DIVERGED_COLOR,
-                    "line": {"color": "#ffffff", "width": 1.5},
-                },
-                name="diverged",
-                legendgroup=self.group,
-                showlegend=False,
-                text=[_wrap(self.trajectory.message)],
-                hovertemplate=f"<b>{self.label}</b><br>%{{text}}<extra></extra>",
-            )
-        return trace
+        if frame:
+            return trace
+        return self._unlisted(
+            trace,
+            {"mode": "markers", "marker": _cross_marker(22)},
+            name="diverged",
+            text=[_wrap(self.trajectory.message)],
+            hovertemplate=f"<b>{self.label}</b><br>%{{text}}<extra></extra>",
+        )
 
     def loss_marker_trace(self, step: int, frame: bool = False) -> dict:
         index = min(step, self.steps)
@@ -719,22 +668,11 @@ class _Run:
             "y": [_short(self.shown_losses[index])],
             "customdata": [_short(self.trajectory.losses[index])],
         }
-        if not frame:
-            trace.update(
-                mode="markers",
-                marker={
-                    "size": 14,
-                    "color": self.color,
-                    "line": {"color": theme.OUTLINE_COLOR, "width": 2},
-                },
-                name=self.label,
-                legendgroup=self.group,
-                showlegend=False,
-                hovertemplate=(
-                    f"{self.label}<br>step %{{x}}<br>loss %{{customdata:.4g}}<extra></extra>"
-                ),
-            )
-        return trace
+        if frame:
+            return trace
+        look = {"mode": "markers", "marker": self._dot(14)}
+        hover = f"{self.label}<br>step %{{x}}<br>loss %{{customdata:.4g}}<extra></extra>"
+        return self._unlisted(trace, look, hovertemplate=hover)
 
     def loss_curve_trace(self) -> dict:
         return _curve_trace(
@@ -747,6 +685,23 @@ class _Run:
             legendgroup=self.group,
             showlegend=False,
         )
+
+    def _unlisted(self, trace: dict, look: dict, name: str | None = None, **hover) -> dict:
+        """``trace`` with ``look`` (mode, line, marker), then in this run's legend group
+        without an entry of its own (clicking the run's entry hides it too), then ``hover``."""
+        name = self.label if name is None else name
+        trace.update(look, name=name, legendgroup=self.group, showlegend=False, **hover)
+        return trace
+
+    def _dot(self, size: int) -> dict:
+        return {
+            "size": size,
+            "color": self.color,
+            "line": {"color": theme.OUTLINE_COLOR, "width": 2},
+        }
+
+    def _path_line(self) -> dict:
+        return {"color": self.color, "width": 3}
 
     def _path_marker(self) -> dict:
         # Outlined dots show each step of a short run; on a long one they would merge into a
@@ -773,13 +728,8 @@ class _ArrowScale:
     def build(cls, trajectory, bounds) -> _ArrowScale:
         (xmin, xmax), (ymin, ymax) = bounds
         diagonal = math.hypot(xmax - xmin, ymax - ymin)
-        points, norms = trajectory.points, trajectory.grad_norms
-        inside = (
-            (points[:, 0] >= xmin)
-            & (points[:, 0] <= xmax)
-            & (points[:, 1] >= ymin)
-            & (points[:, 1] <= ymax)
-        )
+        norms = trajectory.grad_norms
+        inside = _inside(trajectory.points, bounds)
         # The 90th percentile, not the maximum: one huge gradient at the start (Rosenbrock's
         # wall) or far off the plot (divergence) would leave every other arrow a dot.
         reference = norms[inside] if inside.any() else norms
@@ -969,6 +919,11 @@ def _as_list(trajectories) -> list:
     return trajectories
 
 
+def _legend_name(label: str, trajectory) -> str:
+    """A run's legend entry: its label, marked when the run diverged."""
+    return label + (" ✕ diverged" if trajectory.status == "diverged" else "")
+
+
 def _labels(trajectories, labels) -> list[str]:
     if labels is None:
         return [t.optimizer.label() for t in trajectories]
@@ -1000,15 +955,12 @@ def _base_layout(
     return fig.layout.to_json()
 
 
-def _merge(base: dict, extra: dict) -> dict:
-    """``extra`` over ``base``, nested dicts merged as ``update_layout`` merges them (``base``
-    is modified)."""
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
-        else:
-            base[key] = value
-    return base
+def _step_axis(last_step: int) -> dict:
+    """The x axis of a loss panel: steps 0 … ``last_step`` (at least 1), a little padded."""
+    return {
+        "title": {"text": "step", "standoff": 4},
+        "range": _padded_range(0.0, float(max(last_step, 1)), 0.03),
+    }
 
 
 def _coords(values: np.ndarray) -> np.ndarray | list:
@@ -1056,6 +1008,13 @@ def _arrow(start: np.ndarray, vector: np.ndarray, head: float) -> tuple[np.ndarr
     xs = np.array([start[0], tip[0], np.nan, left[0], tip[0], right[0]])
     ys = np.array([start[1], tip[1], np.nan, left[1], tip[1], right[1]])
     return _coords(xs), _coords(ys)
+
+
+def _inside(points: np.ndarray, bounds) -> np.ndarray:
+    """Which of ``points`` lie within ``bounds`` ((xmin, xmax), (ymin, ymax)), edges included."""
+    (xmin, xmax), (ymin, ymax) = bounds
+    x, y = points[:, 0], points[:, 1]
+    return (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
 
 
 def _drawn_indices(points: np.ndarray, diagonal: float, exact: bool) -> np.ndarray:
@@ -1165,38 +1124,34 @@ def _theory_trace(curve, run: _Run, loss_axis: _LossAxis) -> dict:
 
 def _minima_trace(surface) -> dict:
     minima = np.asarray(surface.minima, dtype=float).reshape(-1, 2)
-    return {
-        "x": minima[:, 0],
-        "y": minima[:, 1],
-        "mode": "markers",
-        "marker": {
-            "symbol": "star",
-            "size": 16,
-            "color": theme.MINIMUM_COLOR,
-            "line": {"color": theme.OUTLINE_COLOR, "width": 1.5},
-        },
-        "name": "minimum",
-        "legendrank": 1103,
-        "showlegend": len(minima) > 0,
-        "hovertemplate": "minimum (%{x:.4g}, %{y:.4g})<extra></extra>",
-    }
+    return _landmarks(
+        minima, "minimum", 1103, ("star", 16, theme.MINIMUM_COLOR, 1.5), showlegend=len(minima) > 0
+    )
 
 
 def _start_trace(trajectories) -> dict:
     starts = np.unique(np.array([t.points[0] for t in trajectories]), axis=0)
+    return _landmarks(starts, "start", 1102, ("circle", 13, theme.START_COLOR, 2))
+
+
+def _landmarks(points: np.ndarray, name: str, rank: int, look: tuple, **extra) -> dict:
+    """Fixed points of the surface panel (the minimizers, the starts) as one trace with a
+    legend entry; ``look`` is the marker's (symbol, size, colour, outline width)."""
+    symbol, size, color, outline = look
     return {
-        "x": starts[:, 0],
-        "y": starts[:, 1],
+        "x": points[:, 0],
+        "y": points[:, 1],
         "mode": "markers",
         "marker": {
-            "symbol": "circle",
-            "size": 13,
-            "color": theme.START_COLOR,
-            "line": {"color": theme.OUTLINE_COLOR, "width": 2},
+            "symbol": symbol,
+            "size": size,
+            "color": color,
+            "line": {"color": theme.OUTLINE_COLOR, "width": outline},
         },
-        "name": "start",
-        "legendrank": 1102,
-        "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>",
+        "name": name,
+        "legendrank": rank,
+        **extra,
+        "hovertemplate": f"{name} (%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
     }
 
 
@@ -1205,16 +1160,21 @@ def _loss_ends_trace(runs: list[_Run]) -> dict:
         "x": np.array([run.steps for run in runs], dtype=np.int32),
         "y": np.array([run.shown_losses[-1] for run in runs]),
         "mode": "markers",
-        "marker": {
-            "symbol": "x",
-            "size": 18,
-            "color": theme.DIVERGED_COLOR,
-            "line": {"color": "#ffffff", "width": 1.5},
-        },
+        "marker": _cross_marker(18),
         "name": "diverged",
         "showlegend": False,
         "text": [f"<b>{run.label}</b><br>{_wrap(run.trajectory.message)}" for run in runs],
         "hovertemplate": "%{text}<extra></extra>",
+    }
+
+
+def _cross_marker(size: int) -> dict:
+    """The ✕ where a run diverged (on the path and at the end of its loss curve)."""
+    return {
+        "symbol": "x",
+        "size": size,
+        "color": theme.DIVERGED_COLOR,
+        "line": {"color": "#ffffff", "width": 1.5},
     }
 
 

@@ -97,6 +97,18 @@ def encode_arrays(value, key: str | None = None):
     return value
 
 
+def merge(base: dict, extra: dict) -> dict:
+    """``extra`` over ``base``, nested dicts merged as ``update_layout`` merges them: how the
+    dict builders add their own settings to a themed layout (``base`` is modified and
+    returned)."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
 class DictFigure(go.Figure):
     """A ``go.Figure`` held as its plain dict until something needs its objects.
 

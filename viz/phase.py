@@ -39,6 +39,7 @@ from plotly.colors import sample_colorscale
 import optimizers
 from surfaces.curvature import Curvature
 from viz import theme
+from viz.dict_figure import merge
 from viz.layers import LINE_COLOR as LEVEL_LINE_COLOR
 from viz.layers import SurfaceLayers
 
@@ -929,17 +930,7 @@ def _theme_base(axes: tuple[str, ...], height: int, legend_rows: int) -> str:
 
 def _themed_layout(axes: tuple[str, ...], height: int, layout: dict, legend_rows: int = 0) -> dict:
     """:func:`viz.theme.apply_theme`'s layout for ``axes``, with ``layout`` merged over it."""
-    return _merge(json.loads(_theme_base(axes, height, legend_rows)), layout)
-
-
-def _merge(base: dict, extra: dict) -> dict:
-    """``extra`` over ``base``, recursively for nested dicts (``base`` is modified)."""
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
-        else:
-            base[key] = value
-    return base
+    return merge(json.loads(_theme_base(axes, height, legend_rows)), layout)
 
 
 def _region_labels(lrs, steps, loss, converged, diverged, limit, log_low, log_high) -> list[dict]:

@@ -318,15 +318,21 @@ def _summary(trajectory: optimizers.Trajectory) -> str:
     return f"is still moving after {steps} step{plural}"
 
 
+def _start_and_end(surface: surfaces.Surface, trajectory) -> tuple[float, float]:
+    """The distance from the nearest minimizer at the start of the run and at its end."""
+    return (
+        distance_to_nearest_minimum(surface, trajectory.points[0]),
+        distance_to_nearest_minimum(surface, trajectory.final_point),
+    )
+
+
 def _status_judge(converged: int, still_moving: int, diverged: int) -> Judge:
     """Choice by the status of the single run; evidence: the runner's message and how much of
     the distance to the minimum it covered."""
 
     def judge(runs, trajectories) -> Outcome:
         (trajectory,) = trajectories
-        surface = runs[0].build_surface()
-        start = distance_to_nearest_minimum(surface, trajectory.points[0])
-        end = distance_to_nearest_minimum(surface, trajectory.final_point)
+        start, end = _start_and_end(runs[0].build_surface(), trajectory)
         evidence = [trajectory.message]
         if trajectory.status != "diverged":
             covered = 100.0 * (1.0 - end / start)
@@ -486,11 +492,9 @@ def _judge_batch(runs, trajectories) -> Outcome:
 
 def _judge_adagrad(runs, trajectories) -> Outcome:
     (trajectory,) = trajectories
-    surface = runs[0].build_surface()
     effective = adagrad_effective_steps(trajectory)
     lengths = np.hypot(*np.diff(trajectory.points, axis=0).T)
-    start = distance_to_nearest_minimum(surface, trajectory.points[0])
-    end = distance_to_nearest_minimum(surface, trajectory.final_point)
+    start, end = _start_and_end(runs[0].build_surface(), trajectory)
     evidence = (
         f"Effective step η/(√s + ε) of x: {effective[0, 0]:.3g} at the first step, "
         f"{effective[-1, 0]:.3g} at the last; of y: {effective[0, 1]:.3g} → "
@@ -530,11 +534,9 @@ def _judge_adaptive(runs, trajectories) -> Outcome:
 
 def _judge_clipping(runs, trajectories) -> Outcome:
     plain, clipped = trajectories
-    surface = runs[1].build_surface()
     limit = runs[1].lr * dict(runs[1].options)["clip"]
     longest = float(np.max(np.hypot(*np.diff(clipped.points, axis=0).T)))
-    start = distance_to_nearest_minimum(surface, clipped.points[0])
-    end = distance_to_nearest_minimum(surface, clipped.final_point)
+    start, end = _start_and_end(runs[1].build_surface(), clipped)
     evidence = (
         f"Without clipping: {plain.message}",
         f"With clipping it {_summary(clipped)}; the longest step was {longest:.3g} ≤ η·c = "
@@ -568,14 +570,38 @@ STANDARDIZED_START = _default_start("least_squares", standardize=True)
 #: A double well: minima (0, ±1), a saddle point at the origin (Hessian diag(2, −4)).
 DOUBLE_WELL = {"formula": "x^2 + (y^2 - 1)^2", "extent": 2.0}
 
+
+def _on_bowl(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> Run:
+    """A run on the κ = 10 bowl (:data:`BOWL`) from :data:`BOWL_START`."""
+    return run(label, "quadratic", optimizer, lr, BOWL_START, steps, BOWL, **kwargs)
+
+
+def _in_valley(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> Run:
+    """A run in the κ = 100 valley (:data:`VALLEY`) from :data:`VALLEY_START`."""
+    return run(label, "quadratic", optimizer, lr, VALLEY_START, steps, VALLEY, **kwargs)
+
+
+def _step_size_scene(*, lr: float, **text) -> Scene:
+    """A step-size scene: gradient descent with learning rate ``lr`` on the bowl for 100
+    steps, asked whether it converges, is still moving or diverges; ``text`` is the rest of
+    the :class:`Scene` (id, title, question, …)."""
+    return Scene(
+        **text,
+        runs=(_on_bowl(f"GD, η = {lr:g}", "gd", lr, 100),),
+        judge=_status_judge(converged=0, still_moving=1, diverged=2),
+        curvature_note=True,
+    )
+
+
 _GD_RULE = r"w_{t+1} = w_t - \eta\,\nabla f(w_t)"
 _EIGEN_ERROR = r"e^{(i)}_{t+1} = (1 - \eta\lambda_i)\, e^{(i)}_t"
 _SPEED_CHOICES = ("Converge to the minimum", "Bounce back and forth for ever", "Diverge")
 
 SCENES: tuple[Scene, ...] = (
-    Scene(
+    _step_size_scene(
         id="lr_too_small",
         title="Step size I: a timid step",
+        lr=0.01,
         idea="A learning rate far below the stability limit is safe but slow: the error along "
         "each eigen-direction shrinks only by the factor 1 − ηλ per step.",
         sources=(
@@ -597,13 +623,11 @@ SCENES: tuple[Scene, ...] = (
         "$0.99^{100} \\approx 0.37$ of that error is still left. Nothing goes wrong, it is just "
         "slow: a timid learning rate wastes steps.",
         formula=_GD_RULE + r", \qquad " + _EIGEN_ERROR,
-        runs=(run("GD, η = 0.01", "quadratic", "gd", 0.01, BOWL_START, 100, BOWL),),
-        judge=_status_judge(converged=0, still_moving=1, diverged=2),
-        curvature_note=True,
     ),
-    Scene(
+    _step_size_scene(
         id="lr_just_right",
         title="Step size II: η = 0.183",
+        lr=0.183,
         idea="The best fixed step 2/(λmin + λmax) balances the fast and the slow direction: "
         "both errors shrink by about (κ − 1)/(κ + 1) per step.",
         sources=(
@@ -623,13 +647,11 @@ SCENES: tuple[Scene, ...] = (
         "falls by about $(\\kappa-1)/(\\kappa+1)$ per step.",
         formula=r"\eta^\star = \frac{2}{\lambda_{\min} + \lambda_{\max}}, \qquad "
         r"\max_i |1 - \eta^\star\lambda_i| = \frac{\kappa - 1}{\kappa + 1}",
-        runs=(run("GD, η = 0.183", "quadratic", "gd", 0.183, BOWL_START, 100, BOWL),),
-        judge=_status_judge(converged=0, still_moving=1, diverged=2),
-        curvature_note=True,
     ),
-    Scene(
+    _step_size_scene(
         id="lr_too_large",
         title="Step size III: η = 0.211",
+        lr=0.211,
         idea="Past 2/λmax the steep direction's error grows by |1 − ηλmax| > 1 every step: "
         "gradient descent diverges, however close η is to the limit.",
         sources=(
@@ -647,9 +669,6 @@ SCENES: tuple[Scene, ...] = (
         "yet after a few dozen steps the point flies off the bowl. Gradient descent is stable "
         "exactly when every factor $|1-\\eta\\lambda_i|$ is below 1.",
         formula=r"|1 - \eta\lambda_{\max}| < 1 \iff 0 < \eta < \frac{2}{\lambda_{\max}}",
-        runs=(run("GD, η = 0.211", "quadratic", "gd", 0.211, BOWL_START, 100, BOWL),),
-        judge=_status_judge(converged=0, still_moving=1, diverged=2),
-        curvature_note=True,
     ),
     Scene(
         id="zigzag",
@@ -677,7 +696,7 @@ SCENES: tuple[Scene, ...] = (
         "there is slow. The larger $\\kappa$, the worse both effects.",
         formula=r"\kappa(H) = \frac{|\lambda_{\max}(H)|}{|\lambda_{\min}(H)|}, \qquad "
         + _EIGEN_ERROR,
-        runs=(run("GD, η = 0.0194", "quadratic", "gd", 0.0194, VALLEY_START, 1000, VALLEY),),
+        runs=(_in_valley("GD, η = 0.0194", "gd", 0.0194, 1000),),
         judge=_judge_zigzag,
         curvature_note=True,
     ),
@@ -707,16 +726,9 @@ SCENES: tuple[Scene, ...] = (
         "more progress.",
         formula=r"v_{t+1} = \beta\, v_t + \nabla f(x_t), \qquad x_{t+1} = x_t - \eta\, v_{t+1}",
         runs=(
-            run("GD, η = 0.0194", "quadratic", "gd", 0.0194, VALLEY_START, 1000, VALLEY),
-            run(
-                "Momentum, η = 0.0194, β = 0.7",
-                "quadratic",
-                "momentum",
-                0.0194,
-                VALLEY_START,
-                1000,
-                VALLEY,
-                hyper={"momentum": 0.7},
+            _in_valley("GD, η = 0.0194", "gd", 0.0194, 1000),
+            _in_valley(
+                "Momentum, η = 0.0194, β = 0.7", "momentum", 0.0194, 1000, hyper={"momentum": 0.7}
             ),
         ),
         judge=_judge_momentum,
@@ -751,27 +763,9 @@ SCENES: tuple[Scene, ...] = (
         "extra $\\beta v_{t+1}$ term is the look-ahead.",
         formula=r"v_{t+1} = \beta v_t + \nabla f(x_t), \qquad "
         r"x_{t+1} = x_t - \eta\,\big(\nabla f(x_t) + \beta\, v_{t+1}\big)",
-        runs=(
-            run(
-                "Heavy ball, η = 0.0501, β = 0.9",
-                "quadratic",
-                "momentum",
-                0.0501,
-                BOWL_START,
-                300,
-                BOWL,
-                hyper={"momentum": 0.9},
-            ),
-            run(
-                "Nesterov, η = 0.0501, β = 0.9",
-                "quadratic",
-                "nesterov",
-                0.0501,
-                BOWL_START,
-                300,
-                BOWL,
-                hyper={"momentum": 0.9},
-            ),
+        runs=tuple(
+            _on_bowl(f"{name}, η = 0.0501, β = 0.9", rule, 0.0501, 300, hyper={"momentum": 0.9})
+            for name, rule in (("Heavy ball", "momentum"), ("Nesterov", "nesterov"))
         ),
         judge=_judge_nesterov,
         playground=1,
@@ -806,25 +800,12 @@ SCENES: tuple[Scene, ...] = (
         formula=r"H = \frac{1}{n}A^\top A = \begin{pmatrix} \overline{x^2} & \bar x \\ "
         r"\bar x & 1 \end{pmatrix} \;\xrightarrow{\;x \,\to\, (x-\bar x)/s\;}\; "
         r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}",
-        runs=(
-            run(
-                "Raw x, GD η = 0.0649",
-                "least_squares",
-                "gd",
-                0.0649,
-                RAW_START,
-                200,
-                {"standardize": False},
-            ),
-            run(
-                "Standardized x, GD η = 1",
-                "least_squares",
-                "gd",
-                1.0,
-                STANDARDIZED_START,
-                200,
-                {"standardize": True},
-            ),
+        runs=tuple(
+            run(label, "least_squares", "gd", lr, start, 200, {"standardize": standardize})
+            for label, lr, start, standardize in (
+                ("Raw x, GD η = 0.0649", 0.0649, RAW_START, False),
+                ("Standardized x, GD η = 1", 1.0, STANDARDIZED_START, True),
+            )
         ),
         judge=_judge_standardize,
     ),
@@ -859,19 +840,9 @@ SCENES: tuple[Scene, ...] = (
         formula=r"H(0,0) = \begin{pmatrix} 2 & 0 \\ 0 & -4 \end{pmatrix}, \qquad "
         r"y_{t+1} = (1 + 4\eta)\, y_t \;\Rightarrow\; "
         r"t_{\text{escape}} \approx \frac{\ln(1/|y_0|)}{\ln(1 + 4\eta)}",
-        runs=(
-            run("GD", "custom", "gd", 0.0501, (-1.8, 1e-8), 300, DOUBLE_WELL),
-            run(
-                "GD + noise σ = 0.2",
-                "custom",
-                "gd",
-                0.0501,
-                (-1.8, 1e-8),
-                300,
-                DOUBLE_WELL,
-                noise=0.2,
-                seed=0,
-            ),
+        runs=tuple(
+            run(label, "custom", "gd", 0.0501, (-1.8, 1e-8), 300, DOUBLE_WELL, noise=noise, seed=0)
+            for label, noise in (("GD", 0.0), ("GD + noise σ = 0.2", 0.2))
         ),
         judge=_judge_saddle,
     ),
@@ -942,30 +913,23 @@ SCENES: tuple[Scene, ...] = (
         formula=r"w_{t+1} = w_t - \eta_t\, \nabla \ell_{i_t}(w_t), \qquad "
         r"\mathbb{E}\big[\nabla \ell_{i_t}\big] = \nabla f, \qquad "
         r"\eta_t = \frac{\eta_0}{1 + d\,t}",
-        runs=(
+        runs=tuple(
             run(
-                "SGD, fixed η = 0.2",
+                label,
                 "least_squares",
                 "gd",
                 0.2,
                 STANDARDIZED_START,
                 500,
                 {"standardize": True},
+                options=options,
                 batch_size=1,
                 seed=0,
-            ),
-            run(
-                "SGD, η = 0.2/(1 + 0.05 t)",
-                "least_squares",
-                "gd",
-                0.2,
-                STANDARDIZED_START,
-                500,
-                {"standardize": True},
-                options={"decay": 0.05},
-                batch_size=1,
-                seed=0,
-            ),
+            )
+            for label, options in (
+                ("SGD, fixed η = 0.2", None),
+                ("SGD, η = 0.2/(1 + 0.05 t)", {"decay": 0.05}),
+            )
         ),
         judge=_judge_noise_floor,
     ),
@@ -1033,7 +997,7 @@ SCENES: tuple[Scene, ...] = (
         "Near the minimum the gradient is small *and* the step size is small: the run stalls.",
         formula=r"s_{t+1} = s_t + g_t^2, \qquad "
         r"x_{t+1} = x_t - \frac{\eta}{\sqrt{s_{t+1}} + \epsilon}\, g_t",
-        runs=(run("AdaGrad, η = 0.1", "quadratic", "adagrad", 0.1, BOWL_START, 400, BOWL),),
+        runs=(_on_bowl("AdaGrad, η = 0.1", "adagrad", 0.1, 400),),
         judge=_judge_adagrad,
     ),
     Scene(
@@ -1063,9 +1027,9 @@ SCENES: tuple[Scene, ...] = (
         r"\text{Adam: } x_t = x_{t-1} - \eta\, \frac{m_t/(1-\beta_1^t)}"
         r"{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}",
         runs=(
-            run("AdaGrad, η = 0.1", "quadratic", "adagrad", 0.1, BOWL_START, 400, BOWL),
-            run("RMSprop, η = 0.1", "quadratic", "rmsprop", 0.1, BOWL_START, 400, BOWL),
-            run("Adam, η = 0.1", "quadratic", "adam", 0.1, BOWL_START, 400, BOWL),
+            _on_bowl("AdaGrad, η = 0.1", "adagrad", 0.1, 400),
+            _on_bowl("RMSprop, η = 0.1", "rmsprop", 0.1, 400),
+            _on_bowl("Adam, η = 0.1", "adam", 0.1, 400),
         ),
         judge=_judge_adaptive,
         playground=2,
@@ -1100,17 +1064,12 @@ SCENES: tuple[Scene, ...] = (
         "fix η: near the minimum it is still too large to settle quickly.",
         formula=r"\tilde g = \min\Big(1, \frac{c}{\lVert g \rVert}\Big)\, g, \qquad "
         r"\lVert x_{t+1} - x_t \rVert = \eta\, \lVert \tilde g \rVert \le \eta\, c",
-        runs=(
-            run("GD, η = 0.00299", "rosenbrock", "gd", 0.00299, (-1.5, 2.0), 1000),
-            run(
-                "GD, η = 0.00299, clip 10",
-                "rosenbrock",
-                "gd",
-                0.00299,
-                (-1.5, 2.0),
-                1000,
-                options={"clip": 10.0},
-            ),
+        runs=tuple(
+            run(label, "rosenbrock", "gd", 0.00299, (-1.5, 2.0), 1000, options=options)
+            for label, options in (
+                ("GD, η = 0.00299", None),
+                ("GD, η = 0.00299, clip 10", {"clip": 10.0}),
+            )
         ),
         judge=_judge_clipping,
         playground=1,
