@@ -138,6 +138,17 @@ TIMES_JS = """(since) => {
 }"""
 
 #: Tracebacks on the page. (A red box saying a run diverged is the app working: not counted.)
+#: What the page is doing, for a failure's message.
+STATE_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  const gd = document.querySelector('.js-plotly-plot');
+  return 'script ' + (app ? app.getAttribute('data-test-script-state') : 'no app')
+    + '; status widget ' + (status ? JSON.stringify(status.innerText.slice(0, 80)) : 'none')
+    + '; chart ' + (gd ? (gd._fullData ? 'drawn' : 'not drawn') : 'none')
+    + '; focus ' + (document.activeElement ? document.activeElement.getAttribute('aria-label')
+      || document.activeElement.tagName : 'none');
+}"""
 ERRORS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stException"]'))
   .map(e => e.innerText.slice(0, 200))"""
 
@@ -265,6 +276,12 @@ class BrowserTab:
         self.page.set_default_timeout(CHANGE_TIMEOUT_S * 1000)
         failures = self.session.failures
         self.page.on("pageerror", lambda error: failures.append(f"page error: {error}"))
+        self.page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and failures.append(f"console error: {message.text[:300]}")
+            ),
+        )
         await self.page.goto(self.base + "/", timeout=LOAD_TIMEOUT_S * 1000)
         await self.page.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_S * 1000, polling=100)
 
@@ -299,10 +316,17 @@ class BrowserTab:
         except Exception as error:
             after = await slider.get_attribute("aria-valuetext")
             raise TimeoutError(
-                f"no new chart {CHANGE_TIMEOUT_S:g} s after moving {label} {text} → {after}"
+                f"no new chart {CHANGE_TIMEOUT_S:g} s after moving {label} {text} → {after}: "
+                + await page.evaluate(STATE_JS)
             ) from error
         pressed, figure, changed = await page.evaluate(TIMES_JS, since)
-        await settle(page)
+        try:
+            await settle(page)
+        except Exception as error:
+            raise TimeoutError(
+                f"the page did not settle {CHANGE_TIMEOUT_S:g} s after a new chart: "
+                + await page.evaluate(STATE_JS)
+            ) from error
         shown = await page.evaluate(ERRORS_JS)
         if shown:
             raise RuntimeError(f"error on the page: {' '.join(shown[0].split())}")

@@ -361,6 +361,31 @@ def test_learning_rate_slider_changes_the_page(app: Browser, app_page: AppPage):
     assert not app.errors, app.errors
 
 
+def test_quick_presses_back_and_forth_keep_the_page_connected(app: Browser):
+    """Three presses right then three left, without waiting, ten times over: runs are cut
+    short and figures come back. With Streamlit's message cache on, the browser dropped a
+    cached figure that a reply then referred to ("Cached ForwardMsg MISS") and the page stopped
+    within a few rounds; .streamlit/config.toml turns that cache off."""
+    app.open(BY_SLUG["playground"])
+    slider = app.lr_slider()
+    slider.scroll_into_view_if_needed()
+    slider.focus()
+    start = slider.get_attribute("aria-valuetext")
+    for _ in range(10):
+        for key in ("ArrowRight", "ArrowLeft"):
+            for _ in range(3):
+                app.page.keyboard.press(key)
+        assert not app.errors, app.errors
+    app.settle()
+    assert slider.get_attribute("aria-valuetext") == start
+    # Still connected: one more move draws a new chart.
+    before = app.signature()
+    app.move_lr(presses=1)
+    app.wait_for_change(SIGNATURE_JS, before, "the chart data")
+    assert not app.errors, app.errors
+    assert not app.page.get_by_test_id("stStatusWidget").count(), "status widget still shown"
+
+
 # ----- the animation ------------------------------------------------------------------------
 @page_param(ANIMATED_PAGES)
 def test_play_advances_the_path_and_keeps_the_contour(app: Browser, app_page: AppPage):
