@@ -414,15 +414,18 @@ def test_play_advances_the_path_and_keeps_the_contour(app: Browser, app_page: Ap
 
 
 # ----- a click on the contour ----------------------------------------------------------------
-def test_click_on_the_contour_sets_the_start(app: Browser):
+@pytest.mark.parametrize("where", [(0.72, 0.3), (0.04, 0.05), (0.95, 0.96)])
+def test_click_on_the_contour_sets_the_start(app: Browser, where):
+    """Anywhere on the plot, near the corners too: the click grid draws a single marker
+    (``marker.maxdisplayed``) but every one of its points takes a click."""
     app.open(BY_SLUG["playground"])
     before = app.path()
     start = app.number("Start x"), app.number("Start y")
     (xmin, xmax), (ymin, ymax) = before["bounds"]
-    # A point well inside the plot and well away from the current start.
-    target = (xmin + 0.72 * (xmax - xmin), ymin + 0.3 * (ymax - ymin))
+    # A point inside the plot and well away from the current start.
+    target = (xmin + where[0] * (xmax - xmin), ymin + where[1] * (ymax - ymin))
     if abs(target[0] - start[0]) < 0.2 * (xmax - xmin):
-        target = (xmin + 0.28 * (xmax - xmin), target[1])
+        target = (xmin + (1 - where[0]) * (xmax - xmin), target[1])
     x_pixel, y_pixel = app.page.evaluate(PIXEL_JS, list(target))
     app.page.mouse.click(x_pixel, y_pixel)
     app.wait_for_change(PATH_JS.replace("bounds:", "ignored:"), before, "the path")
