@@ -283,7 +283,9 @@ def path_figure_dict(
             "xaxis": {"title": {"text": "x", "standoff": 4}, "showline": False},
             "yaxis": {"title": {"text": "y", "standoff": 4}, "showline": False},
             "xaxis2": _step_axis(final_step),
-            "yaxis2": loss_axis.layout(),
+            # Ticks and title on the right, outside the figure: between the panels they ran
+            # into a contour that fills its width (a projector at 1024×768, teacher mode).
+            "yaxis2": {**loss_axis.layout(), "side": "right", "automargin": True},
         },
     )
     return {"data": data, "layout": layout, "frames": frames}

@@ -141,9 +141,13 @@ def surface_parts(layers: SurfaceLayers, axis_suffix: str = "") -> dict:
             "showlegend": False,
             "name": "level lines",
         },
+        # Both axes give up domain, never range, to keep x and y at one scale: on a wide
+        # screen the plot narrows, on a narrow one it gets shorter, and the raster (placed at
+        # the bounds) always fills it with no band of empty background.
         "xaxis": {"range": [xmin, xmax], "constrain": "domain", **axis},
         "yaxis": {
             "range": [ymin, ymax],
+            "constrain": "domain",
             **axis,
             "scaleanchor": f"x{axis_suffix}",
             "scaleratio": 1,

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 #: Generous: two shared cores, and the first chart loads a 4.7 MB plotly.js (4–5 s idle).
 TIMEOUT_MS = 90_000
-SIZES = ((1280, 800), (1920, 1080))
+#: A classroom projector (1024×768), a laptop, a large monitor.
+SIZES = ((1280, 800), (1024, 768), (1920, 1080))
 
 
 # ----- the pages, as app.py lists them ----------------------------------------------------------
@@ -112,6 +113,25 @@ CHARTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).ma
     drawnImages: gd.querySelectorAll('.imagelayer image').length,
   };
 })"""
+
+#: Every drawn contour raster against the plot area it lies in (the subplot's drag rectangle),
+#: both in page pixels: [raster box, plot box] pairs.
+RASTER_FIT_JS = """() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.width, r.height].map(v => Math.round(v * 10) / 10); };
+  const pairs = [];
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const areas = Array.from(gd.querySelectorAll('.draglayer .nsewdrag')).map(box);
+    for (const image of gd.querySelectorAll('.imagelayer image')) {
+      const b = box(image);
+      const overlap = a => Math.max(0, Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]))
+        * Math.max(0, Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]));
+      const area = areas.reduce((best, a) => (overlap(a) > overlap(best) ? a : best), areas[0]);
+      pairs.push([b, area]);
+    }
+  }
+  return pairs;
+}"""
 
 #: Lengths and weighted sums of every trace's numbers: changes whenever the data does.
 SIGNATURE_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd =>
@@ -316,11 +336,18 @@ def test_page_loads_and_draws_its_charts(app: Browser, app_page: AppPage):
     app.open(app_page)
     charts = app.charts()
     # Screenshots first, so a failing page is on file too.
+    misfits = []
     for width, height in SIZES:
         app.page.set_viewport_size({"width": width, "height": height})
         time.sleep(1.0)  # Plotly resizes its charts to the new width
         app.screenshot(f"{app_page.slug}-{width}x{height}")
+        # The raster fills its plot exactly at every width: x and y keep one scale by giving
+        # up domain, never range, so no band of bare background shows beside the surface.
+        for raster, plot in app.page.evaluate(RASTER_FIT_JS):
+            if max(abs(a - b) for a, b in zip(raster, plot, strict=True)) > 2:
+                misfits.append(f"{width}x{height}: raster {raster} in plot area {plot}")
     app.page.set_viewport_size({"width": SIZES[0][0], "height": SIZES[0][1]})
+    assert not misfits, misfits
 
     assert not app.failures_on_page(), app.failures_on_page()
     assert charts, "no chart on the page"
