@@ -40,8 +40,7 @@ import optimizers
 from surfaces.curvature import Curvature
 from viz import theme
 from viz.dict_figure import merge
-from viz.layers import LINE_COLOR as LEVEL_LINE_COLOR
-from viz.layers import SurfaceLayers
+from viz.layers import SurfaceLayers, surface_parts
 
 #: The rules the page offers, in the picker's order; the hyperparameter on the map's y-axis.
 OPTIMIZERS = ("momentum", "nesterov", "adam", "rmsprop", "gd")
@@ -674,18 +673,8 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
     go.Figure
         ``layout.meta["traces"]`` maps each role to its trace index.
     """
-    (xmin, xmax), (ymin, ymax) = layers.bounds
-    traces = [
-        {
-            "type": "scatter",
-            "name": "level lines",
-            "mode": "lines",
-            "hoverinfo": "skip",
-            "x": _f32(layers.line_x),
-            "y": _f32(layers.line_y),
-            "line": {"color": LEVEL_LINE_COLOR, "width": 1},
-        }
-    ]
+    surface_layer = surface_parts(layers)
+    traces = [{"type": "scatter", **surface_layer["trace"]}]
     roles = {"level_lines": 0}
     if surface.minima:
         minima = np.asarray(surface.minima, dtype=float)
@@ -751,33 +740,20 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
         for k, v in trajectory.optimizer.hyperparameters.items()
         if k in _SYMBOLS
     )
-    plain_axis = {"showgrid": False, "zeroline": False, "showline": False, "constrain": "domain"}
     layout = _themed_layout(
         ("xaxis", "yaxis"),
         RUN_HEIGHT,
         {
             "title": {"text": f"Run at {knobs}", "font": {"size": 19}},
-            # The surface raster under the axes, as viz.layers.add_surface paints it.
-            "images": [
-                {
-                    "source": layers.image,
-                    "xref": "x",
-                    "yref": "y",
-                    "x": xmin,
-                    "y": ymax,
-                    "sizex": xmax - xmin,
-                    "sizey": ymax - ymin,
-                    "sizing": "stretch",
-                    "layer": "below",
-                    "opacity": 1.0,
-                }
-            ],
-            "xaxis": {**plain_axis, "range": [xmin, xmax], "title": {"text": "x", "standoff": 2}},
+            "images": [surface_layer["image"]],
+            "xaxis": {
+                **surface_layer["xaxis"],
+                "showline": False,
+                "title": {"text": "x", "standoff": 2},
+            },
             "yaxis": {
-                **plain_axis,
-                "range": [ymin, ymax],
-                "scaleanchor": "x",
-                "scaleratio": 1,
+                **surface_layer["yaxis"],
+                "showline": False,
                 "title": {"text": "y", "standoff": 2},
             },
             "hovermode": "closest",
