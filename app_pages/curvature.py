@@ -24,6 +24,7 @@ with st.sidebar:
         choice, "gd", controls.start_point_value(choice), hint=False
     )
     point = curvature_panel.point_controls(choice)
+controls.stop_if_formula_broken()
 
 lr = dict(hyperparameters)["lr"]
 view = explain.run_or_explain(lambda: compute.curvature_view(choice.name, choice.params, point))

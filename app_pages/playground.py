@@ -8,6 +8,7 @@ from ui import compute, controls, explain, export, rates, state
 
 st.title("Playground")
 settings = controls.playground_sidebar()
+controls.stop_if_formula_broken()
 surface = settings.surface.surface
 trajectory = explain.run_or_explain(settings.run)
 

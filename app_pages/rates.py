@@ -9,6 +9,7 @@ from ui import compute, controls, explain, rates
 
 st.title("Convergence rates")
 settings = controls.playground_sidebar()
+controls.stop_if_formula_broken()
 surface = settings.surface.surface
 trajectory = explain.run_or_explain(settings.run)
 

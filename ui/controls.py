@@ -8,6 +8,7 @@ learning rates per surface and optimizer (a good step on the bowl is a bad one o
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ import optimizers
 import surfaces
 from optimizers import theory
 from optimizers.numbers import format_number
-from ui import compute
+from ui import compute, share
 from ui.state import default, note, peek, set_value
 
 #: The learning-rate slider's stops: 1e-4 … 10 on a log scale, as plain numbers (3 digits).
@@ -102,11 +103,83 @@ def surface_controls(allowed: tuple[str, ...] | None = None) -> SurfaceChoice:
         set_value("dl_surface", names[0])
     name = st.selectbox("Surface", names, key="dl_surface", format_func=surface_title)
     values = {}
+    st.session_state[BROKEN_KEY] = None
     for spec in surfaces.parameters(name):
         key = f"dl_surface.{name}.{spec.name}"
         default(key, spec.default, **param_validity(name, spec))
         values[spec.name] = _param_widget(spec, key)
-    return SurfaceChoice(name, tuple(sorted(values.items())))
+    choice = SurfaceChoice(name, tuple(sorted(values.items())))
+    texts = [spec for spec in surfaces.parameters(name) if spec.kind == "text"]
+    if not texts:
+        return choice
+    # A typed formula may not build: the rest of the sidebar (and the URL) then uses the last
+    # formula that did, and the page shows the error where its chart would be.
+    last_good = st.session_state.setdefault(LAST_GOOD_KEY, {})
+    try:
+        compute.surface(choice.name, choice.params)
+    except (ValueError, TypeError) as error:
+        fallback = last_good.get(name) or tuple(
+            sorted((spec.name, spec.default) for spec in surfaces.parameters(name))
+        )
+        spec = texts[0]
+        st.session_state[BROKEN_KEY] = FormulaError(
+            key=f"dl_surface.{name}.{spec.name}",
+            typed=str(values[spec.name]),
+            message=str(error),
+            last_good=str(dict(fallback)[spec.name]),
+        )
+        return SurfaceChoice(name, fallback)
+    last_good[name] = choice.params
+    return choice
+
+
+#: This run's formula that could not be built (a :class:`FormulaError`), or None.
+BROKEN_KEY = "_dl_broken_formula"
+#: Per surface name, the parameters of the last formula that built (not a control: not in the URL).
+LAST_GOOD_KEY = "_dl_last_good_surface"
+
+
+@dataclass(frozen=True)
+class FormulaError:
+    """A typed formula that did not build, and the one that did before it."""
+
+    key: str  # the text input's session key
+    typed: str
+    message: str
+    last_good: str
+
+    @property
+    def caret(self) -> str:
+        """The typed text with a caret under the position the message names
+        ("at character 5", 1-based, or "at the end")."""
+        found = re.search(r"at character (\d+)", self.message)
+        if found:
+            column = int(found.group(1)) - 1
+        elif "at the end" in self.message:
+            column = len(self.typed)
+        else:
+            return self.typed
+        column = min(max(column, 0), len(self.typed))
+        return f"{self.typed}\n{' ' * column}^"
+
+
+def stop_if_formula_broken() -> None:
+    """Where the page's chart would be: the formula's error with a caret at the problem and a
+    way back to the last formula that worked; then the run ends (the sidebar is whole)."""
+    broken = st.session_state.get(BROKEN_KEY)
+    if broken is None:
+        return
+    st.error(f"This formula cannot be drawn: {broken.message}", icon=":material/error:")
+    st.code(broken.caret, language=None)
+    st.button(
+        f"Back to the last formula that worked: {broken.last_good}",
+        key="formula_back",  # not dl_: a button keeps no state
+        on_click=set_value,
+        args=(broken.key, broken.last_good),
+        icon=":material/undo:",
+    )
+    share.finish()
+    st.stop()
 
 
 def param_validity(name: str, spec: surfaces.Param) -> dict:
