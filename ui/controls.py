@@ -26,6 +26,8 @@ LR_OPTIONS: tuple[float, ...] = tuple(
     sorted({float(f"{value:.3g}") for value in np.geomspace(1e-4, 10.0, 401)})
 )
 STEP_CHOICES = (10, 2000)
+#: The learning rate offered where no suggestion can be computed (no derivatives at the start).
+FALLBACK_LR = 0.01
 TOLERANCES = (1e-3, 1e-4, 1e-6, 1e-8, 1e-10)
 
 
@@ -272,9 +274,14 @@ def hyperparameter_controls(
     lr_key = f"{key_prefix}_lr.{choice.name}.{name}"
 
     def suggestion() -> dict[str, float]:
-        if tuned:
-            return compute.suggested_hyperparameters(choice.name, choice.params, name, start)
-        return {"lr": compute.suggested_lr(choice.name, choice.params, name, start)}
+        try:
+            if tuned:
+                return compute.suggested_hyperparameters(choice.name, choice.params, name, start)
+            return {"lr": compute.suggested_lr(choice.name, choice.params, name, start)}
+        except (ValueError, TypeError, ArithmeticError):
+            # No derivatives at the start (a typed formula may have none there): a plain
+            # default; the run below says what happens at that point.
+            return {"lr": FALLBACK_LR, "momentum": 0.9}
 
     def suggested_lr() -> float:
         return snap_lr_down(suggestion()["lr"])
@@ -329,7 +336,10 @@ def steps_estimate(choice: SurfaceChoice, name: str, start, values: dict) -> str
     surface = choice.surface
     if not surface.is_quadratic:
         return ""
-    curvature, _ = compute.reference_curvature(choice.name, choice.params, start)
+    try:
+        curvature, _ = compute.reference_curvature(choice.name, choice.params, start)
+    except (ValueError, TypeError):
+        return ""
     rate = theory.linear_rate(curvature.eigenvalues, name, values)
     steps, tol = int(peek("dl_steps", 200)), float(peek("dl_tol", 1e-6))
     gradient = float(np.hypot(*surface.gradient(start)))
