@@ -9,11 +9,13 @@
 
 from optimizers.registry import OPTIONS, Optimizer, get, hyperparameters, names
 from optimizers.runner import Trajectory, run, stability_explanation
+from optimizers.spec import RunSpec
 from optimizers.sweep import SweepResult, sweep
 
 __all__ = [
     "OPTIONS",
     "Optimizer",
+    "RunSpec",
     "SweepResult",
     "Trajectory",
     "get",

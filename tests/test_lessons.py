@@ -8,6 +8,7 @@ against the library's trajectories, teacher mode, and "Open in the Playground".
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -128,7 +129,7 @@ def test_stated_answer_is_what_the_library_does(scene_id):
 def test_stochastic_answers_do_not_hang_on_one_lucky_seed(scene_id, seed):
     scene = scenes.get(scene_id)
     runs = tuple(
-        scenes.Run(**{**run.__dict__, "seed": seed}) if (run.noise or run.batch_size) else run
+        dataclasses.replace(run, seed=seed) if (run.noise or run.batch_size) else run
         for run in scene.runs
     )
     reseeded = scenes.Scene(**{**scene.__dict__, "runs": runs})
@@ -495,6 +496,6 @@ def test_open_in_the_playground_sets_the_shared_keys_and_runs_the_same_path(at, 
     assert [title.value for title in at.title] == ["Playground"]
     playground = next(f for f in figures(at) if "meta" in f["layout"])
     (path,) = drawn_paths(playground)
-    expected = run.trajectory().points
+    expected = run.run().points
     assert path.shape == expected.shape
     np.testing.assert_allclose(path, expected, rtol=1e-6, atol=1e-6)

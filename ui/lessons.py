@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+import optimizers
 from ui import compute, controls
 from ui.state import default, set_value
 from viz import scenes
@@ -53,25 +54,9 @@ def is_revealed(scene: scenes.Scene) -> bool:
     return bool(st.session_state.get(revealed_key(scene), False))
 
 
-def run_settings(run: scenes.Run) -> controls.RunSettings:
-    """The scene's run as the Playground's settings: the same cached trajectory."""
-    return controls.RunSettings(
-        controls.SurfaceChoice(run.surface, run.surface_params),
-        run.optimizer,
-        run.hyperparameters,
-        run.options,
-        run.x0,
-        run.steps,
-        run.tol,
-        run.batch_size,
-        run.noise,
-        run.seed,
-    )
-
-
-def panels(scene: scenes.Scene) -> list[tuple[scenes.Run, ...]]:
+def panels(scene: scenes.Scene) -> list[tuple[optimizers.RunSpec, ...]]:
     """The scene's runs grouped by surface (one figure each), in order."""
-    groups: dict[tuple[str, tuple], list[scenes.Run]] = {}
+    groups: dict[tuple[str, tuple], list[optimizers.RunSpec]] = {}
     for run in scene.runs:
         groups.setdefault((run.surface, run.surface_params), []).append(run)
     return [tuple(group) for group in groups.values()]
@@ -93,10 +78,10 @@ def setup_figure(scene_id: str, height: int = 520):
     )
 
 
-def path_figure(runs: tuple[scenes.Run, ...]):
+def path_figure(runs: tuple[optimizers.RunSpec, ...]):
     """The animated figure of ``runs`` (one surface), through the shared cache."""
     return compute.path_figure(
-        tuple(run_settings(run) for run in runs),
+        runs,
         tuple(run.label for run in runs),
         show_arrows=len(runs) == 1,
     )
@@ -106,7 +91,7 @@ def path_figure(runs: tuple[scenes.Run, ...]):
 def outcome(scene_id: str) -> scenes.Outcome:
     """What the library did in scene ``scene_id`` (from the cached trajectories)."""
     scene = scenes.get(scene_id)
-    return scenes.outcome(scene, [run_settings(run).run() for run in scene.runs])
+    return scenes.outcome(scene, [compute.run(run) for run in scene.runs])
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -172,7 +157,7 @@ def sidebar() -> tuple[scenes.Scene, bool]:
 
 
 # ----- "Open in the Playground" -----------------------------------------------------------------
-def playground_state(run: scenes.Run) -> dict[str, Any]:
+def playground_state(run: optimizers.RunSpec) -> dict[str, Any]:
     """The Playground's session keys (``ui.controls``) that reproduce ``run``."""
     surface = compute.surface(run.surface, run.surface_params)
     hyper = dict(run.hyperparameters)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -31,6 +30,7 @@ from plotly.subplots import make_subplots
 
 import optimizers
 import surfaces
+from optimizers import RunSpec
 from viz import theme
 from viz.layers import SurfaceLayers, add_surface
 
@@ -49,53 +49,6 @@ SEEDS = {
 # the data types
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Run:
-    """One call of :func:`optimizers.run`, as plain values.
-
-    ``surface_params`` holds every parameter of the surface family (sorted pairs), and
-    ``hyperparameters`` the learning rate first and then the rule's other knobs (pairs), so
-    the same run in the Playground has the same cache key. ``options`` are the runner's
-    ``decay``/``clip``/``weight_decay`` pairs that differ from their defaults.
-    """
-
-    label: str
-    surface: str
-    surface_params: tuple[tuple[str, Any], ...]
-    optimizer: str
-    hyperparameters: tuple[tuple[str, float], ...]
-    x0: tuple[float, float]
-    steps: int
-    options: tuple[tuple[str, float], ...] = ()
-    tol: float = 1e-6
-    batch_size: int | None = None
-    noise: float = 0.0
-    seed: int = 0
-
-    @property
-    def lr(self) -> float:
-        return dict(self.hyperparameters)["lr"]
-
-    def build_surface(self) -> surfaces.Surface:
-        return surfaces.get(self.surface, **dict(self.surface_params))
-
-    def build_optimizer(self) -> optimizers.Optimizer:
-        return optimizers.get(self.optimizer, **dict(self.hyperparameters), **dict(self.options))
-
-    def trajectory(self) -> optimizers.Trajectory:
-        """The run, computed by the library (no cache)."""
-        return optimizers.run(
-            self.build_surface(),
-            self.build_optimizer(),
-            x0=self.x0,
-            steps=self.steps,
-            tol=self.tol,
-            batch_size=self.batch_size,
-            noise=self.noise,
-            seed=self.seed,
-        )
-
-
-@dataclass(frozen=True)
 class Outcome:
     """What the library did, in the scene's terms: the true choice and the numbers behind it."""
 
@@ -103,7 +56,7 @@ class Outcome:
     evidence: tuple[str, ...]
 
 
-Judge = Callable[[Sequence[Run], Sequence[optimizers.Trajectory]], Outcome]
+Judge = Callable[[Sequence[RunSpec], Sequence[optimizers.Trajectory]], Outcome]
 
 
 @dataclass(frozen=True)
@@ -129,7 +82,7 @@ class Scene:
         Markdown shown after the reveal.
     formula : str
         LaTeX for ``st.latex``, after the explanation.
-    runs : tuple of Run
+    runs : tuple of RunSpec
         What the scene runs; the page animates them (one figure per surface).
     judge : callable
         ``judge(runs, trajectories) -> Outcome``.
@@ -149,7 +102,7 @@ class Scene:
     answer: int
     explanation: str
     formula: str
-    runs: tuple[Run, ...]
+    runs: tuple[RunSpec, ...]
     judge: Judge
     playground: int = 0
     curvature_note: bool = False
@@ -163,40 +116,9 @@ class Scene:
         return tuple(seen)
 
 
-def run(
-    label: str,
-    surface: str,
-    optimizer: str,
-    lr: float,
-    x0,
-    steps: int,
-    surface_params: dict | None = None,
-    hyper: dict | None = None,
-    options: dict | None = None,
-    **run_kwargs,
-) -> Run:
-    """A :class:`Run` with the surface's parameters and the rule's knobs completed.
-
-    Parameters missing from ``surface_params`` take the family's defaults; the rule's
-    hyperparameters other than ``lr`` and ``eps`` take theirs unless given in ``hyper``.
-    """
-    params = {spec.name: spec.default for spec in surfaces.parameters(surface)}
-    params.update(surface_params or {})
-    values = {"lr": float(lr)}
-    for spec in optimizers.hyperparameters(optimizer):
-        if spec.name not in ("lr", "eps"):
-            values[spec.name] = float((hyper or {}).get(spec.name, spec.default))
-    return Run(
-        label=label,
-        surface=surface,
-        surface_params=tuple(sorted(params.items())),
-        optimizer=optimizer,
-        hyperparameters=tuple(values.items()),
-        x0=(float(x0[0]), float(x0[1])),
-        steps=int(steps),
-        options=tuple(sorted((options or {}).items())),
-        **run_kwargs,
-    )
+def run(label: str, surface: str, optimizer: str, lr: float, x0, steps: int, *args, **kwargs):
+    """:meth:`optimizers.RunSpec.make` with the legend's ``label`` first."""
+    return RunSpec.make(surface, optimizer, lr, x0, steps, *args, label=label, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,7 +212,7 @@ def curvature_note(scene: Scene) -> str:
 
 def run_scene(scene: Scene) -> tuple[optimizers.Trajectory, ...]:
     """Every run of ``scene``, computed by the library."""
-    return tuple(run_.trajectory() for run_ in scene.runs)
+    return tuple(run_.run() for run_ in scene.runs)
 
 
 def outcome(scene: Scene, trajectories: Sequence[optimizers.Trajectory] | None = None) -> Outcome:
@@ -346,7 +268,7 @@ def _status_judge(converged: int, still_moving: int, diverged: int) -> Judge:
     return judge
 
 
-def _zigzag_numbers(run_: Run, trajectory) -> tuple[int, surfaces.Curvature]:
+def _zigzag_numbers(run_: RunSpec, trajectory) -> tuple[int, surfaces.Curvature]:
     surface = run_.build_surface()
     model = quadratic_model(surface)
     steep = model.eigenvectors[:, 1]
@@ -571,12 +493,12 @@ STANDARDIZED_START = _default_start("least_squares", standardize=True)
 DOUBLE_WELL = {"formula": "x^2 + (y^2 - 1)^2", "extent": 2.0}
 
 
-def _on_bowl(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> Run:
+def _on_bowl(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> RunSpec:
     """A run on the κ = 10 bowl (:data:`BOWL`) from :data:`BOWL_START`."""
     return run(label, "quadratic", optimizer, lr, BOWL_START, steps, BOWL, **kwargs)
 
 
-def _in_valley(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> Run:
+def _in_valley(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> RunSpec:
     """A run in the κ = 100 valley (:data:`VALLEY`) from :data:`VALLEY_START`."""
     return run(label, "quadratic", optimizer, lr, VALLEY_START, steps, VALLEY, **kwargs)
 
@@ -1103,7 +1025,7 @@ def get(scene_id: str) -> Scene:
 
 
 def setup_figure(
-    panels: Sequence[tuple[SurfaceLayers, surfaces.Surface, Sequence[Run]]], height: int = 520
+    panels: Sequence[tuple[SurfaceLayers, surfaces.Surface, Sequence[RunSpec]]], height: int = 520
 ) -> go.Figure:
     """The surfaces with their minimizers and the start point of every run, and no path: what
     the class sees while it predicts.
