@@ -111,19 +111,22 @@ PLAY_SCRIPT = """
 FOLD_SIDEBAR_SCRIPT = """
 <script>
 (() => {
-  const sidebar = document.querySelector("[data-testid='stSidebar']");
-  if (!sidebar || sidebar.getAttribute("aria-expanded") !== "true") return;
-  const fold = document.querySelector("[data-testid='stSidebarCollapseButton'] button")
-    || document.querySelector("[data-testid='stSidebarCollapseButton']");
-  if (fold) fold.click();
+  // Once React has drawn the page: a click during its update is lost.
+  setTimeout(() => {
+    const fold = document.querySelector(
+      "[data-testid='stSidebarCollapseButton'] button[aria-expanded='true']"
+    );
+    if (fold) fold.click();
+  }, 400);
 })();
 </script>
 """
 
+
 #: Teacher mode: a projected screen read from the back row.
 TEACHER_CSS = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {
   font-size: 1.3rem; line-height: 1.45;
