@@ -75,7 +75,9 @@ def _edges_of(expression) -> list[Edge]:
 
 
 def _edge(words: str, argument, bad) -> Edge:
-    return Edge(words, str(argument), Program([argument]), bad)
+    return Edge(
+        words.replace("**", "^"), str(argument).replace("**", "^"), Program([argument]), bad
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -108,5 +110,7 @@ def reason(surface, x: float, y: float) -> str:
         with np.errstate(all="ignore"):
             violated = bool(np.asarray(edge.bad(value))) or bool(np.isnan(value))
         if violated:
+            if edge.words.endswith(f"where {edge.argument} = 0"):
+                return edge.words
             return f"{edge.words} (there {edge.argument} = {float(value):.3g})"
     return ""

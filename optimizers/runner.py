@@ -111,10 +111,11 @@ def run(
     Each step k evaluates f and the exact gradient at x_k and checks, in this order:
 
     - **diverged**: the iterates are leaving every bounded region. x_k overflowed to ±∞;
-      or x_k is more than ``stopping.escape_radius`` (20 half-diagonals of the plot) from
-      the plot's centre *and* from the start; or f(x_k) overflowed to infinity; or f(x_k)
-      passed ``stopping.loss_ceiling``, 10⁴ × the largest |f| within the escape radius
-      (no bounded orbit gets there). Never decided by comparing two samples of the loss.
+      or x_k is farther from the plot's centre than ``stopping.escape_radius`` (20
+      half-diagonals of the plot) plus the start's own distance from it; or f(x_k)
+      overflowed to infinity; or f(x_k) passed ``stopping.loss_ceiling``, 10⁴ × the
+      largest |f| within the escape radius (no bounded orbit gets there). Never decided by
+      comparing two samples of the loss.
     - **undefined**: x_k is finite but f or ∇f is not defined there (it left the domain of
       f, "log needs x > 0", or reached a kink such as a cone's tip); the message names the
       function and the point. The path ends at the last point where both are defined.
@@ -179,9 +180,9 @@ def run(
     gradients = np.empty((steps + 1, 2))
     norms = np.empty(steps + 1)
     lrs = np.empty(steps)
-    cx, cy = surface.center
     sx, sy = float(p[0]), float(p[1])
-    radius_sq = stopping.escape_radius(surface) ** 2
+    cx, cy = surface.center
+    radius_sq = float(stopping.escape_radius_sq(surface, sx, sy))
     value, gradient_at = surface._value, surface._gradient  # arguments validated above
     x, y = sx, sy
     # Elementwise rules run on plain floats, one coordinate at a time: the same functions the
@@ -212,9 +213,9 @@ def run(
             gx, gy = gradient_at(x, y)
             gx, gy = float(gx), float(gy)
             defined = math.isfinite(loss) and math.isfinite(gx) and math.isfinite(gy)
-            # Escaped: far from the plot and from the start (a far start is not a divergence).
-            far = (x - cx) ** 2 + (y - cy) ** 2 > radius_sq
-            if far and (x - sx) ** 2 + (y - sy) ** 2 > radius_sq:
+            # Escaped: beyond the escape radius of the plot and of the start (a far start
+            # is not a divergence).
+            if (x - cx) ** 2 + (y - cy) ** 2 > radius_sq:
                 status, stop, reason = "diverged", k if defined else k - 1, "escaped"
                 if defined:
                     points[k], losses[k], gradients[k] = (x, y), loss, (gx, gy)
@@ -472,10 +473,12 @@ def _message(
         text = _stopped_text(surface, optimizer, points, norms)
     elif status == "undefined":
         why = domain.reason(surface, *bad_point)
-        text = (
-            f"Stopped at step {k}: the next point {_fmt_point(bad_point)} is outside the domain "
-            f"of f, where f or its gradient is undefined: {why}."
+        where = (
+            "is a point where the gradient is undefined"
+            if why.startswith("the gradient")
+            else "is outside the domain of f"
         )
+        text = f"Stopped at step {k}: the next point {_fmt_point(bad_point)} {where}: {why}."
     else:
         text = _divergence_text(surface, optimizer, reason, points, losses, bad_point)
     return " ".join([text, *notes])
@@ -540,7 +543,7 @@ def _moving_words(surface, optimizer, points, stochastic) -> str:
                 " The noisy gradient keeps it bouncing around the minimum; a decaying learning "
                 "rate lets it settle."
             )
-        return " The gradient it follows is noisy, so its path wanders."
+        return ""
     if surface.is_quadratic:
         lam_max = float(np.linalg.eigvalsh(_objective_hessian(surface, optimizer, points[0]))[-1])
         why = stability_explanation(optimizer, lam_max) if lam_max > 0 else None

@@ -5,9 +5,10 @@ loss. The statuses, in the order the runner checks them at each point x_k:
 
 ``'diverged'``
     The iterates are leaving every bounded region: the point overflowed to ±∞, or it is
-    more than :func:`escape_radius` (``ESCAPE_FACTOR`` half-diagonals of the plot) from the
-    plot's centre **and** from the start, or f overflowed to infinity, or the loss passed a
-    ceiling (:func:`loss_ceiling`) that no point within the escape radius reaches.
+    farther from the plot's centre than :func:`escape_radius` (``ESCAPE_FACTOR``
+    half-diagonals of the plot) plus the start's distance from it (:func:`escape_radius_sq`),
+    or f overflowed to infinity, or the loss passed a ceiling (:func:`loss_ceiling`) that no
+    point within the escape radius reaches.
 ``'undefined'``
     x_k is a finite point where f or ∇f is not defined (a logarithm of a number ≤ 0, a
     square root of a negative number, a division by zero, the tip of a cone).
@@ -61,6 +62,15 @@ def loss_scale(surface) -> float:
 
 def escape_radius(surface) -> float:
     return ESCAPE_FACTOR * surface.half_diagonal
+
+
+def escape_radius_sq(surface, sx, sy):
+    """(escape radius + the start's distance from the plot's centre)²: beyond it, measured
+    from the centre, a run has left the plot *and* its start far behind. ``sx``, ``sy`` may
+    be arrays (sweeps); NumPy's and Python's square roots round alike."""
+    cx, cy = surface.center
+    distance = np.sqrt((sx - cx) ** 2 + (sy - cy) ** 2)
+    return (escape_radius(surface) + distance) ** 2
 
 
 def loss_ceiling(surface, loss0):
