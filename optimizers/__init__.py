@@ -9,6 +9,7 @@
 
 from optimizers.registry import OPTIONS, Optimizer, get, hyperparameters, names
 from optimizers.runner import STATUS_WORDS, Trajectory, run, stability_explanation, status_label
+from optimizers.spec import RunSpec
 from optimizers.sweep import OUTCOMES, SweepResult, sweep
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "OUTCOMES",
     "STATUS_WORDS",
     "Optimizer",
+    "RunSpec",
     "SweepResult",
     "Trajectory",
     "get",

@@ -8,21 +8,23 @@ against the library's trajectories, teacher mode, and "Open in the Playground".
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import lessons
 import optimizers
 import surfaces
 from tests.helpers import decode, figures, open_page
 from ui.controls import LR_OPTIONS, STEP_CHOICES, TOLERANCES
-from viz import scenes
+from viz import scenes as scene_figures
 from viz.layers import surface_layers
 
 PAGE = "app_pages/lessons.py"
-IDS = scenes.ids()
+IDS = lessons.ids()
 
 #: The topics the brief asks for, by scene id.
 REQUIRED = {
@@ -43,33 +45,33 @@ REQUIRED = {
 
 
 def trajectories(scene_id: str) -> tuple[optimizers.Trajectory, ...]:
-    return scenes.run_scene(scenes.get(scene_id))
+    return lessons.run_scene(lessons.get(scene_id))
 
 
 def surface_of(scene_id: str, index: int = 0) -> surfaces.Surface:
-    return scenes.get(scene_id).runs[index].build_surface()
+    return lessons.get(scene_id).runs[index].build_surface()
 
 
 def distance_to_minimum(surface, point) -> float:
-    return scenes.distance_to_nearest_minimum(surface, point)
+    return lessons.distance_to_nearest_minimum(surface, point)
 
 
 # ----- the scenes as data ----------------------------------------------------------------------
 def test_there_are_at_least_ten_scenes_with_unique_ids_covering_the_topics():
-    assert len(scenes.SCENES) >= 10
-    assert len(set(IDS)) == len(IDS) == len(scenes.SCENES)
+    assert len(lessons.SCENES) >= 10
+    assert len(set(IDS)) == len(IDS) == len(lessons.SCENES)
     assert REQUIRED <= set(IDS)
-    assert len({scene.title for scene in scenes.SCENES}) == len(scenes.SCENES)
+    assert len({scene.title for scene in lessons.SCENES}) == len(lessons.SCENES)
 
 
 def test_get_refuses_an_unknown_scene():
     with pytest.raises(ValueError, match="Unknown scene"):
-        scenes.get("no_such_scene")
+        lessons.get("no_such_scene")
 
 
 @pytest.mark.parametrize("scene_id", IDS)
 def test_scene_is_well_formed(scene_id):
-    scene = scenes.get(scene_id)
+    scene = lessons.get(scene_id)
     assert 2 <= len(scene.choices) <= 4
     assert len(set(scene.choices)) == len(scene.choices)
     assert 0 <= scene.answer < len(scene.choices)
@@ -84,13 +86,13 @@ def test_scene_is_well_formed(scene_id):
         scene.formula,
     ):
         assert text.strip()
-    assert scene.sources and all(seed in scenes.SEEDS for seed, _ in scene.sources)
+    assert scene.sources and all(seed in lessons.SEEDS for seed, _ in scene.sources)
     assert scene.formula.count("{") == scene.formula.count("}")
 
 
 @pytest.mark.parametrize("scene_id", IDS)
 def test_every_run_is_a_valid_library_call_the_playground_can_repeat(scene_id):
-    for run in scenes.get(scene_id).runs:
+    for run in lessons.get(scene_id).runs:
         surface = run.build_surface()  # validates the surface parameters
         optimizer = run.build_optimizer()  # validates the hyperparameters and options
         assert dict(run.surface_params) == {
@@ -115,29 +117,29 @@ def test_every_run_is_a_valid_library_call_the_playground_can_repeat(scene_id):
 
 @pytest.mark.parametrize("scene_id", IDS)
 def test_stated_answer_is_what_the_library_does(scene_id):
-    scene = scenes.get(scene_id)
-    result = scenes.outcome(scene)
+    scene = lessons.get(scene_id)
+    result = lessons.outcome(scene)
     assert result.answer == scene.answer, result.evidence
     assert result.evidence and all(line.strip() for line in result.evidence)
 
 
 @pytest.mark.parametrize(
-    "scene_id", [s.id for s in scenes.SCENES if any(r.noise or r.batch_size for r in s.runs)]
+    "scene_id", [s.id for s in lessons.SCENES if any(r.noise or r.batch_size for r in s.runs)]
 )
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_stochastic_answers_do_not_hang_on_one_lucky_seed(scene_id, seed):
-    scene = scenes.get(scene_id)
+    scene = lessons.get(scene_id)
     runs = tuple(
-        scenes.Run(**{**run.__dict__, "seed": seed}) if (run.noise or run.batch_size) else run
+        dataclasses.replace(run, seed=seed) if (run.noise or run.batch_size) else run
         for run in scene.runs
     )
-    reseeded = scenes.Scene(**{**scene.__dict__, "runs": runs})
-    assert scenes.outcome(reseeded).answer == scene.answer
+    reseeded = lessons.Scene(**{**scene.__dict__, "runs": runs})
+    assert lessons.outcome(reseeded).answer == scene.answer
 
 
 # ----- each claim, measured independently of the scene's judge ---------------------------------
 def test_step_size_scenes_follow_the_stability_limit():
-    model = scenes.quadratic_model(surface_of("lr_too_small"))
+    model = lessons.quadratic_model(surface_of("lr_too_small"))
     limit, best = model.gd_stability_limit, model.best_fixed_step
     (small,) = trajectories("lr_too_small")
     (right,) = trajectories("lr_just_right")
@@ -157,7 +159,7 @@ def test_step_size_scenes_follow_the_stability_limit():
 def test_ill_conditioning_makes_gradient_descent_zig_zag():
     (gd,) = trajectories("zigzag")
     surface = surface_of("zigzag")
-    model = scenes.quadratic_model(surface)
+    model = lessons.quadratic_model(surface)
     assert model.condition_number > 20
     steep = model.eigenvectors[:, 1]
     across = np.diff(gd.points, axis=0) @ steep
@@ -168,10 +170,10 @@ def test_ill_conditioning_makes_gradient_descent_zig_zag():
 
 def test_momentum_removes_the_zig_zag():
     gd, heavy = trajectories("momentum")
-    model = scenes.quadratic_model(surface_of("momentum"))
+    model = lessons.quadratic_model(surface_of("momentum"))
     steep = model.eigenvectors[:, 1]
-    gd_turns = scenes.zigzags(gd.points, steep, 1e-3)
-    heavy_turns = scenes.zigzags(heavy.points, steep, 1e-3)
+    gd_turns = lessons.zigzags(gd.points, steep, 1e-3)
+    heavy_turns = lessons.zigzags(heavy.points, steep, 1e-3)
     assert heavy_turns < gd_turns / 2
     assert gd.status == heavy.status == "converged"
     assert heavy.steps < gd.steps / 2
@@ -227,7 +229,7 @@ def test_the_start_point_decides_the_minimum():
     assert np.hypot(*(first.points[0] - second.points[0])) <= 0.1 + 1e-12
     surface = surface_of("start_point")
     assert first.status == second.status == "converged"
-    ends = [scenes.nearest_minimum(surface, t.final_point) for t in (first, second)]
+    ends = [lessons.nearest_minimum(surface, t.final_point) for t in (first, second)]
     assert ends[0] != ends[1]
     for trajectory, end in zip((first, second), ends, strict=True):
         assert distance_to_minimum(surface, trajectory.final_point) < 1e-5
@@ -244,7 +246,7 @@ def test_sgd_bounces_above_the_minimum_and_decay_lowers_it():
     assert excess_fixed > 1e-3 and excess_fixed > 5 * excess_decayed
     assert np.all(np.diff(decayed.lrs) < 0) and np.all(fixed.lrs == fixed.lrs[0])
     # The floor is the noise, not the learning rate: full-batch GD at the same η converges.
-    run = scenes.get("sgd_noise_floor").runs[0]
+    run = lessons.get("sgd_noise_floor").runs[0]
     exact = optimizers.run(
         run.build_surface(), run.build_optimizer(), x0=run.x0, steps=run.steps, tol=run.tol
     )
@@ -252,7 +254,7 @@ def test_sgd_bounces_above_the_minimum_and_decay_lowers_it():
 
 
 def test_bigger_mini_batches_scatter_less():
-    runs = scenes.get("minibatch").runs
+    runs = lessons.get("minibatch").runs
     assert [run.batch_size for run in runs] == sorted(run.batch_size for run in runs)
     surface = surface_of("minibatch")
     spreads = []
@@ -291,7 +293,7 @@ def test_rmsprop_and_adam_reach_the_minimum_where_adagrad_stalls():
 
 def test_clipping_caps_the_step_and_stops_the_explosion():
     plain, clipped = trajectories("clipping")
-    run = scenes.get("clipping").runs[1]
+    run = lessons.get("clipping").runs[1]
     limit = run.lr * dict(run.options)["clip"]
     assert plain.status == "diverged" and plain.steps < 20
     assert clipped.status != "diverged"
@@ -299,31 +301,31 @@ def test_clipping_caps_the_step_and_stops_the_explosion():
     assert clipped.final_loss < 1e-2 * clipped.losses[0]
     # The explanation quotes the exploding gradient norms.
     assert [float(f"{norm:.2g}") for norm in plain.grad_norms[:4]] == [160, 490, 3900, 290_000]
-    assert "160, 490, 3900, 290 000" in scenes.get("clipping").explanation
+    assert "160, 490, 3900, 290 000" in lessons.get("clipping").explanation
 
 
 def test_numbers_quoted_in_the_explanations_are_the_library_s():
-    model = scenes.quadratic_model(surface_of("lr_just_right"))
+    model = lessons.quadratic_model(surface_of("lr_just_right"))
     (right,) = trajectories("lr_just_right")
     assert (model.lambda_min, model.lambda_max) == pytest.approx((1.0, 10.0))
     assert 1 - right.optimizer.lr * model.lambda_min == pytest.approx(0.82, abs=0.005)
     assert 1 - right.optimizer.lr * model.lambda_max == pytest.approx(-0.83, abs=0.005)
-    assert "0.82" in scenes.get("lr_just_right").explanation
+    assert "0.82" in lessons.get("lr_just_right").explanation
     (large,) = trajectories("lr_too_large")
     assert 1 - large.optimizer.lr * model.lambda_max == pytest.approx(-1.11)
     assert large.optimizer.lr / model.gd_stability_limit == pytest.approx(1.05, abs=0.01)
-    assert "-1.11" in scenes.get("lr_too_large").explanation
+    assert "-1.11" in lessons.get("lr_too_large").explanation
     # The saddle: λ = −4 across the ridge, growth 1 + 4η per step, about 100 steps from 1e-8.
     saddle = surfaces.curvature(surface_of("saddle"), (0.0, 0.0))
     assert saddle.eigenvalues.tolist() == pytest.approx([-4.0, 2.0])
-    lr = scenes.get("saddle").runs[0].lr
+    lr = lessons.get("saddle").runs[0].lr
     assert math.log(1e8) / math.log(1 + 4 * lr) == pytest.approx(100, abs=3)
 
 
 def test_setup_figure_shows_the_starts_and_no_path():
-    scene = scenes.get("start_point")
+    scene = lessons.get("start_point")
     surface = scene.runs[0].build_surface()
-    fig = scenes.setup_figure([(surface_layers(surface, 60), surface, scene.runs)])
+    fig = scene_figures.setup_figure([(surface_layers(surface, 60), surface, scene.runs)])
     for run in scene.runs:
         (trace,) = [t for t in fig.data if t.name == run.label]
         assert list(trace.x) == [run.x0[0]] and list(trace.y) == [run.x0[1]]
@@ -382,7 +384,7 @@ def test_the_page_opens_on_the_first_scene_with_nothing_chosen(at):
 
 @pytest.mark.parametrize("scene_id", IDS)
 def test_every_scene_renders_before_and_after_the_reveal(at, scene_id):
-    scene = scenes.get(scene_id)
+    scene = lessons.get(scene_id)
     show(at, scene_id)
     # Before: the question, the surfaces with the starts, no path.
     assert at.radio(key=f"dl_lesson.answer.{scene_id}").label == scene.question
@@ -394,7 +396,7 @@ def test_every_scene_renders_before_and_after_the_reveal(at, scene_id):
 
     reveal(at, scene_id)
     # After: one animated figure per surface, whose paths are the library's trajectories.
-    expected = scenes.run_scene(scene)
+    expected = lessons.run_scene(scene)
     shown = [path for figure in figures(at) for path in drawn_paths(figure)]
     assert len(shown) == len(expected)
     for path, trajectory in zip(shown, expected, strict=True):
@@ -407,7 +409,7 @@ def test_every_scene_renders_before_and_after_the_reveal(at, scene_id):
 
 @pytest.mark.parametrize("pick", ["right", "wrong"])
 def test_answering_then_revealing_says_right_or_wrong(at, pick):
-    scene = scenes.get("momentum")
+    scene = lessons.get("momentum")
     show(at, scene.id)
     chosen = scene.answer if pick == "right" else (scene.answer + 1) % len(scene.choices)
     at.radio(key=f"dl_lesson.answer.{scene.id}").set_value(chosen)
@@ -423,7 +425,7 @@ def test_answering_then_revealing_says_right_or_wrong(at, pick):
 
 
 def test_revealing_without_an_answer_just_gives_it_and_ask_again_resets(at):
-    scene = scenes.get("saddle")
+    scene = lessons.get("saddle")
     show(at, scene.id)
     reveal(at, scene.id)
     assert len(at.info) == 1 and scene.choices[scene.answer] in at.info[0].value
@@ -473,7 +475,7 @@ PLAYGROUND_CASES = ["momentum", "saddle", "sgd_noise_floor", "clipping"]
 
 @pytest.mark.parametrize("scene_id", PLAYGROUND_CASES)
 def test_open_in_the_playground_sets_the_shared_keys_and_runs_the_same_path(at, scene_id):
-    scene = scenes.get(scene_id)
+    scene = lessons.get(scene_id)
     run = scene.runs[scene.playground]
     show(at, scene_id)
     at.button(key="lesson_playground").click()
@@ -495,6 +497,6 @@ def test_open_in_the_playground_sets_the_shared_keys_and_runs_the_same_path(at, 
     assert [title.value for title in at.title] == ["Playground"]
     playground = next(f for f in figures(at) if "meta" in f["layout"])
     (path,) = drawn_paths(playground)
-    expected = run.trajectory().points
+    expected = run.run().points
     assert path.shape == expected.shape
     np.testing.assert_allclose(path, expected, rtol=1e-6, atol=1e-6)

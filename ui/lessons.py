@@ -1,6 +1,6 @@
 """The Lessons page's widgets and views: pick a scene, predict, reveal, explain.
 
-The scenes themselves are data in :mod:`viz.scenes`. Keys: ``dl_lesson.scene`` (the picker),
+The scenes themselves are data in :mod:`lessons`. Keys: ``dl_lesson.scene`` (the picker),
 ``dl_lesson.teacher`` (teacher mode), ``dl_lesson.answer.<scene>`` (each scene's choice) and
 ``dl_lesson.revealed.<scene>`` (a plain flag, not a widget). They start with ``dl_`` so
 :func:`ui.state.persist` keeps them when the class visits another page and comes back.
@@ -13,9 +13,11 @@ from typing import Any
 
 import streamlit as st
 
+import lessons
+import optimizers
 from ui import compute, controls
 from ui.state import default, set_value
-from viz import scenes
+from viz import scenes as scene_figures
 
 SCENE_KEY = "dl_lesson.scene"
 TEACHER_KEY = "dl_lesson.teacher"
@@ -41,37 +43,21 @@ TEACHER_CSS = """
 """
 
 
-def answer_key(scene: scenes.Scene) -> str:
+def answer_key(scene: lessons.Scene) -> str:
     return f"dl_lesson.answer.{scene.id}"
 
 
-def revealed_key(scene: scenes.Scene) -> str:
+def revealed_key(scene: lessons.Scene) -> str:
     return f"dl_lesson.revealed.{scene.id}"
 
 
-def is_revealed(scene: scenes.Scene) -> bool:
+def is_revealed(scene: lessons.Scene) -> bool:
     return bool(st.session_state.get(revealed_key(scene), False))
 
 
-def run_settings(run: scenes.Run) -> controls.RunSettings:
-    """The scene's run as the Playground's settings: the same cached trajectory."""
-    return controls.RunSettings(
-        controls.SurfaceChoice(run.surface, run.surface_params),
-        run.optimizer,
-        run.hyperparameters,
-        run.options,
-        run.x0,
-        run.steps,
-        run.tol,
-        run.batch_size,
-        run.noise,
-        run.seed,
-    )
-
-
-def panels(scene: scenes.Scene) -> list[tuple[scenes.Run, ...]]:
+def panels(scene: lessons.Scene) -> list[tuple[optimizers.RunSpec, ...]]:
     """The scene's runs grouped by surface (one figure each), in order."""
-    groups: dict[tuple[str, tuple], list[scenes.Run]] = {}
+    groups: dict[tuple[str, tuple], list[optimizers.RunSpec]] = {}
     for run in scene.runs:
         groups.setdefault((run.surface, run.surface_params), []).append(run)
     return [tuple(group) for group in groups.values()]
@@ -80,60 +66,60 @@ def panels(scene: scenes.Scene) -> list[tuple[scenes.Run, ...]]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def setup_figure(scene_id: str, height: int = 520):
     """The scene's surfaces and start points, without paths (one panel per surface)."""
-    return scenes.setup_figure(
+    return scene_figures.setup_figure(
         [
             (
                 compute.layers(runs[0].surface, runs[0].surface_params),
                 compute.surface(runs[0].surface, runs[0].surface_params),
                 runs,
             )
-            for runs in panels(scenes.get(scene_id))
+            for runs in panels(lessons.get(scene_id))
         ],
         height=height,
     )
 
 
-def path_figure(runs: tuple[scenes.Run, ...]):
+def path_figure(runs: tuple[optimizers.RunSpec, ...]):
     """The animated figure of ``runs`` (one surface), through the shared cache."""
     return compute.path_figure(
-        tuple(run_settings(run) for run in runs),
+        runs,
         tuple(run.label for run in runs),
         show_arrows=len(runs) == 1,
     )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def outcome(scene_id: str) -> scenes.Outcome:
+def outcome(scene_id: str) -> lessons.Outcome:
     """What the library did in scene ``scene_id`` (from the cached trajectories)."""
-    scene = scenes.get(scene_id)
-    return scenes.outcome(scene, [run_settings(run).run() for run in scene.runs])
+    scene = lessons.get(scene_id)
+    return lessons.outcome(scene, [compute.run(run) for run in scene.runs])
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def curvature_note(scene_id: str) -> str:
-    return scenes.curvature_note(scenes.get(scene_id))
+    return lessons.curvature_note(lessons.get(scene_id))
 
 
 # ----- sidebar --------------------------------------------------------------------------------
 def _title(scene_id: str) -> str:
-    return f"{scenes.ids().index(scene_id) + 1}. {scenes.get(scene_id).title}"
+    return f"{lessons.ids().index(scene_id) + 1}. {lessons.get(scene_id).title}"
 
 
 def _move(step: int) -> None:
-    ids = scenes.ids()
+    ids = lessons.ids()
     here = ids.index(st.session_state[SCENE_KEY])
     set_value(SCENE_KEY, ids[min(max(here + step, 0), len(ids) - 1)])
 
 
-def sidebar() -> tuple[scenes.Scene, bool]:
+def sidebar() -> tuple[lessons.Scene, bool]:
     """The scene picker and the teacher-mode toggle; outside teacher mode also previous/next
     and "Open in the Playground". Returns the scene and whether teacher mode is on."""
-    ids = scenes.ids()
+    ids = lessons.ids()
     with st.sidebar:
         if default(SCENE_KEY, ids[0], options=ids, format_func=_title) not in ids:
             set_value(SCENE_KEY, ids[0])
         scene_id = st.selectbox("Scene", ids, key=SCENE_KEY, format_func=_title)
-        scene = scenes.get(scene_id)
+        scene = lessons.get(scene_id)
         default(TEACHER_KEY, False, kind="bool")
         teacher = st.toggle(
             "Teacher mode",
@@ -172,7 +158,7 @@ def sidebar() -> tuple[scenes.Scene, bool]:
 
 
 # ----- "Open in the Playground" -----------------------------------------------------------------
-def playground_state(run: scenes.Run) -> dict[str, Any]:
+def playground_state(run: optimizers.RunSpec) -> dict[str, Any]:
     """The Playground's session keys (``ui.controls``) that reproduce ``run``."""
     surface = compute.surface(run.surface, run.surface_params)
     hyper = dict(run.hyperparameters)
@@ -200,7 +186,7 @@ def playground_state(run: scenes.Run) -> dict[str, Any]:
     return keys
 
 
-def open_in_playground(scene: scenes.Scene) -> None:
+def open_in_playground(scene: lessons.Scene) -> None:
     """Write the scene's chosen run into the Playground's controls and go there."""
     for key, value in playground_state(scene.runs[scene.playground]).items():
         st.session_state[key] = value
@@ -208,7 +194,7 @@ def open_in_playground(scene: scenes.Scene) -> None:
 
 
 # ----- the lesson -------------------------------------------------------------------------------
-def header(scene: scenes.Scene, teacher: bool) -> None:
+def header(scene: lessons.Scene, teacher: bool) -> None:
     """Big type in teacher mode; otherwise the page title and a line on how it works."""
     if teacher:
         st.html(TEACHER_CSS)
@@ -221,13 +207,13 @@ def header(scene: scenes.Scene, teacher: bool) -> None:
     st.header(_title(scene.id), anchor=False)
 
 
-def setup_text(scene: scenes.Scene) -> None:
+def setup_text(scene: lessons.Scene) -> None:
     st.markdown(scene.setup)
     if scene.curvature_note:
         st.markdown(curvature_note(scene.id))
 
 
-def question(scene: scenes.Scene) -> int | None:
+def question(scene: lessons.Scene) -> int | None:
     """The question and its choices, none chosen at first."""
     if st.session_state.get(answer_key(scene)) not in (None, *range(len(scene.choices))):
         set_value(answer_key(scene), None)
@@ -240,16 +226,16 @@ def question(scene: scenes.Scene) -> int | None:
     )
 
 
-def _reveal(scene: scenes.Scene) -> None:
+def _reveal(scene: lessons.Scene) -> None:
     set_value(revealed_key(scene), True)
 
 
-def _ask_again(scene: scenes.Scene) -> None:
+def _ask_again(scene: lessons.Scene) -> None:
     set_value(revealed_key(scene), False)
     set_value(answer_key(scene), None)
 
 
-def reveal_button(scene: scenes.Scene) -> None:
+def reveal_button(scene: lessons.Scene) -> None:
     if is_revealed(scene):
         st.button(
             "Ask again",
@@ -269,7 +255,7 @@ def reveal_button(scene: scenes.Scene) -> None:
         )
 
 
-def setup_view(scene: scenes.Scene, teacher: bool) -> None:
+def setup_view(scene: lessons.Scene, teacher: bool) -> None:
     """Before the reveal: the setup, the question and the surfaces with the start points (beside
     the question; below it when the scene compares surfaces, which need the width)."""
     several = len(panels(scene)) > 1
@@ -295,7 +281,7 @@ def setup_view(scene: scenes.Scene, teacher: bool) -> None:
             st.dataframe(run_table(scene), hide_index=True, width="stretch")
 
 
-def verdict(scene: scenes.Scene, result: scenes.Outcome) -> None:
+def verdict(scene: lessons.Scene, result: lessons.Outcome) -> None:
     """Correct, not quite (with the pick), or, when nobody answered, just the answer."""
     chosen = st.session_state.get(answer_key(scene))
     truth = scene.choices[result.answer]
@@ -310,7 +296,7 @@ def verdict(scene: scenes.Scene, result: scenes.Outcome) -> None:
         )
 
 
-def reveal_view(scene: scenes.Scene, teacher: bool) -> None:
+def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
     """After the reveal: the question and the verdict, the animated runs, then the explanation
     with its formula, the numbers the library measured and where the idea comes from."""
     result = outcome(scene.id)
@@ -337,14 +323,14 @@ def reveal_view(scene: scenes.Scene, teacher: bool) -> None:
         st.markdown("\n".join(f"- {line}" for line in result.evidence))
     st.caption(
         "From the lecture notes: "
-        + "; ".join(f"{scenes.SEEDS[seed]}: {idea}" for seed, idea in scene.sources)
+        + "; ".join(f"{lessons.cite(seed)}: {idea}" for seed, idea in scene.sources)
         + "."
     )
     if not teacher:
         st.caption("Press ▶ under the chart to replay the runs.")
 
 
-def run_table(scene: scenes.Scene) -> list[dict]:
+def run_table(scene: lessons.Scene) -> list[dict]:
     """One row per run: what the runner is called with."""
     rows = []
     for run in scene.runs:
