@@ -215,8 +215,9 @@ def run(
             defined = math.isfinite(loss) and math.isfinite(gx) and math.isfinite(gy)
             # Escaped: beyond the escape radius of the plot and of the start (a far start
             # is not a divergence).
-            if (x - cx) ** 2 + (y - cy) ** 2 > radius_sq:
-                status, stop, reason = "diverged", k if defined else k - 1, "escaped"
+            if (x - cx) * (x - cx) + (y - cy) * (y - cy) > radius_sq:
+                status, stop = "diverged", k if defined else k - 1
+                reason = "escaped" if defined else "escaped next"
                 if defined:
                     points[k], losses[k], gradients[k] = (x, y), loss, (gx, gy)
                     norms[k] = math.hypot(gx + weight_decay * x, gy + weight_decay * y)
@@ -270,7 +271,9 @@ def run(
             else:
                 new_x, state_x = rule.step(x, ux, state_x, lr=lr, **hyper)
                 new_y, state_y = rule.step(y, uy, state_y, lr=lr, **hyper)
-            step_sq = (new_x - x) ** 2 + (new_y - y) ** 2
+            # Products, not ** 2: Python's float power raises OverflowError instead of giving ∞.
+            step_x, step_y = new_x - x, new_y - y
+            step_sq = step_x * step_x + step_y * step_y
             if step_sq == 0.0 and stoppable:
                 status, stop, reason = "stopped", k, "zero step"
                 break
@@ -585,6 +588,10 @@ def _divergence_text(surface, optimizer, reason, points, losses, bad_point) -> s
         what = (
             f"Diverged at step {k + 1}: at the next point {_fmt_point(bad_point)} the loss "
             "overflowed to infinity"
+        )
+    elif reason == "escaped next":  # f overflowed out there: the path ends one point short
+        what = (
+            f"Diverged at step {k + 1}: the point flew far off the plot to {_fmt_point(bad_point)}"
         )
     elif reason == "escaped":
         if losses[-1] < losses[0]:

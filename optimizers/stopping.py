@@ -69,8 +69,10 @@ def escape_radius_sq(surface, sx, sy):
     from the centre, a run has left the plot *and* its start far behind. ``sx``, ``sy`` may
     be arrays (sweeps); NumPy's and Python's square roots round alike."""
     cx, cy = surface.center
-    distance = np.sqrt((sx - cx) ** 2 + (sy - cy) ** 2)
-    return (escape_radius(surface) + distance) ** 2
+    dx, dy = np.asarray(sx, dtype=float) - cx, np.asarray(sy, dtype=float) - cy
+    with np.errstate(over="ignore"):  # a start near the largest float: an infinite disc
+        distance = np.sqrt(dx * dx + dy * dy)
+        return (escape_radius(surface) + distance) ** 2
 
 
 def loss_ceiling(surface, loss0):

@@ -143,7 +143,7 @@ def sweep(
             gx, gy = (np.broadcast_to(g, x.shape) for g in surface._gradient(x, y))
             finite_point = np.isfinite(x + y)
             defined = np.isfinite(loss) & np.isfinite(gx) & np.isfinite(gy)
-            far = (x - center[0]) ** 2 + (y - center[1]) ** 2 > radius_sq
+            far = (x - center[0]) * (x - center[0]) + (y - center[1]) * (y - center[1]) > radius_sq
             blown = ~finite_point | (far & finite_point)
             blown |= finite_point & ~far & ~defined
             undefined = finite_point & ~far & ~defined
@@ -219,7 +219,7 @@ def sweep(
             else:
                 new_p, state = rule.step(p, g, state, lr=lr, **hyper)
             delta = new_p - p
-            step_sq = delta[:, 0] ** 2 + delta[:, 1] ** 2
+            step_sq = delta[:, 0] * delta[:, 0] + delta[:, 1] * delta[:, 1]
             if stoppable:
                 stopped = alive & (step_sq == 0.0)
                 if stopped.any():
