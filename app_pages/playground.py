@@ -17,6 +17,8 @@ st.plotly_chart(
     on_select=partial(controls.set_start_from_click, settings.surface, "playground_chart"),
     selection_mode="points",
     width="stretch",
+    # Fills its element, whose height follows the window (ui/style.py).
+    height="stretch",
     theme=None,
 )
 explain.status(trajectory, surface)
