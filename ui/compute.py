@@ -15,6 +15,7 @@ import optimizers
 import optimizers.theory
 import surfaces
 from optimizers import suggest
+from optimizers.numbers import format_number
 from viz import phase
 from viz.animation import loss_distance_figure, path_figure_dict, trajectory_3d_figure
 from viz.clicks import click_grid_trace
@@ -188,11 +189,14 @@ def race_table(runs: tuple) -> list[dict]:
             {
                 "Optimizer": trajectory.optimizer.label(),
                 "Status": optimizers.status_label(trajectory.status),
-                "Steps to tolerance": trajectory.steps
+                # Words and 3 significant figures, never "None" (a table of strings).
+                "Steps to tolerance": format_number(trajectory.steps)
                 if trajectory.status == "converged"
-                else None,
-                "Final loss": trajectory.final_loss,
-                "Distance to nearest minimizer": distance,
+                else "not reached",
+                "Final loss": format_number(trajectory.final_loss),
+                "Distance to nearest minimizer": "no minimizer"
+                if distance is None
+                else format_number(distance),
             }
         )
     return rows
