@@ -17,7 +17,7 @@ import math
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def format_number(value: float, digits: int = 3) -> str:
+def format_number(value: float, digits: int = 3, latex: bool = False) -> str:
     """``value`` with ``digits`` significant figures, in scientific notation outside 10⁻⁴ … 10⁶.
 
     Parameters
@@ -25,6 +25,8 @@ def format_number(value: float, digits: int = 3) -> str:
     value : float
     digits : int
         Significant figures (trailing zeros dropped: 0.5, not 0.500).
+    latex : bool
+        For a formula: ``1.23 \\times 10^{-5}``, ``\\infty``, ``13{,}140``.
 
     Returns
     -------
@@ -37,6 +39,8 @@ def format_number(value: float, digits: int = 3) -> str:
     if math.isnan(value):
         return "undefined"
     if math.isinf(value):
+        if latex:
+            return r"\infty" if value > 0 else r"-\infty"
         return "∞" if value > 0 else "−∞"
     if value == 0:
         return "0"
@@ -44,8 +48,10 @@ def format_number(value: float, digits: int = 3) -> str:
     if 1e-4 <= size < 1e6:
         if size >= 10**digits:  # a count keeps every digit; 1234.5 reads 1,230
             whole = value if value == round(value) else float(f"{value:.{digits}g}")
-            return f"{whole:,.0f}"
+            return f"{whole:,.0f}".replace(",", "{,}" if latex else ",")
         return f"{value:.{digits}g}"
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
+    if latex:
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
     return f"{mantissa}×10" + str(int(exponent)).translate(_SUPERSCRIPT)
