@@ -732,7 +732,8 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
                 "color": theme.DIVERGED_COLOR if diverged else color,
                 "line": {"color": theme.OUTLINE_COLOR, "width": 1.5},
             },
-            f"{trajectory.status} after {trajectory.steps} steps<extra></extra>",
+            f"{optimizers.status_label(trajectory.status)} after {trajectory.steps} steps"
+            "<extra></extra>",
         )
     )
     knobs = ", ".join(
