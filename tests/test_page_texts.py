@@ -49,3 +49,21 @@ def test_format_number_never_prints_a_long_decimal():
     for value in (4e-14, 1.234567e-9, 0.000012345, 123456.789, 3.10417e-13):
         text = format_number(value)
         assert "0.0000" not in text and len(text) <= 10, text
+
+
+def test_rastrigin_marks_the_global_minimum_and_the_nearest_few():
+    from viz.minima import MAX_SHOWN, shown_minima
+
+    surface = surfaces.get("rastrigin")
+    assert len(surface.minima) > 100
+    shown = shown_minima(surface)
+    assert len(shown) == MAX_SHOWN
+    assert [0.0, 0.0] in shown.tolist()  # the global minimum, f = 0
+    minima = np.asarray(surface.minima)
+    start = np.asarray(surface.start)
+    others = [m for m in minima.tolist() if m != [0.0, 0.0]]
+    nearest = sorted(others, key=lambda m: np.hypot(*(np.asarray(m) - start)))[: MAX_SHOWN - 1]
+    assert sorted(map(tuple, nearest)) == sorted(tuple(m) for m in shown.tolist() if m != [0, 0])
+    # A surface with few minima shows them all.
+    himmelblau = surfaces.get("himmelblau")
+    assert len(shown_minima(himmelblau)) == len(himmelblau.minima)

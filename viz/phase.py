@@ -41,6 +41,7 @@ from surfaces.curvature import Curvature
 from viz import theme
 from viz.dict_figure import merge
 from viz.layers import SurfaceLayers, surface_parts
+from viz.minima import shown_minima
 
 #: The rules the page offers, in the picker's order; the hyperparameter on the map's y-axis.
 OPTIMIZERS = ("momentum", "nesterov", "adam", "rmsprop", "gd")
@@ -677,7 +678,7 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
     traces = [{"type": "scatter", **surface_layer["trace"]}]
     roles = {"level_lines": 0}
     if surface.minima:
-        minima = np.asarray(surface.minima, dtype=float)
+        minima = shown_minima(surface)
         roles["minima"] = len(traces)
         traces.append(
             _marker(
