@@ -9,11 +9,17 @@ from ui import phase as controls_phase
 from viz import phase
 
 st.title("Phase diagram")
+explain.opening(
+    "Find the learning rate and momentum that converge fastest: click a cell of the map to "
+    "run that setting."
+)
 st.markdown(
     "Every cell is one run from the same start with its own learning rate $\\eta$ (x, log "
     "scale) and momentum $\\beta$ (y; $\\beta_1$ for Adam, $\\rho$ for RMSprop), coloured by "
-    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic the edge of "
-    "the dark-red region is $\\eta = 2(1+\\beta)/\\lambda_{\\max}$ for heavy ball. "
+    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic the line "
+    "$\\eta = 2(1+\\beta)/\\lambda_{\\max}$ separates heavy-ball runs that shrink from runs "
+    "that blow up; near $\\beta = 1$ a stable run shrinks so slowly that it may not settle "
+    "within the steps allowed, so cells just inside the line can still be moving. "
     "Gradient descent has no $\\beta$: it gets the one-dimensional slice only."
 )
 settings = controls_phase.sidebar()

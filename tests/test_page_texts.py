@@ -67,3 +67,23 @@ def test_rastrigin_marks_the_global_minimum_and_the_nearest_few():
     # A surface with few minima shows them all.
     himmelblau = surfaces.get("himmelblau")
     assert len(shown_minima(himmelblau)) == len(himmelblau.minima)
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["playground", "curvature", "gd_vs_sgd", "race", "phase", "rates"],
+)
+def test_every_page_opens_with_one_sentence_saying_what_to_do(page):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import APP
+
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.switch_page(f"app_pages/{page}.py")
+    app.run()
+    assert not app.exception
+    first = app.main.get("markdown")[0].value
+    assert first.startswith("**") and first.endswith("**")
+    sentence = first.strip("*")
+    assert sentence.split()[0] in {"Pick", "Choose", "Find", "Move", "Click", "Shrink"}
+    assert sentence.endswith(".") and sentence.count(". ") == 0
