@@ -455,9 +455,7 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
     by a small script once per reveal), then the explanation with its formula, the numbers
     the library measured and where the idea comes from."""
     result = outcome(scene.id)
-    if teacher:
-        st.subheader(scene.question, anchor=False)
-    else:
+    if not teacher:  # teacher mode: the bar at the top has Ask again; the verdict says it all
         asked, again = st.columns([3, 1], vertical_alignment="center")
         asked.markdown(f"**{scene.question}**")
         with again:
