@@ -34,7 +34,10 @@ def summary(trajectory: optimizers.Trajectory) -> str:
         return f"converged in {steps} step{plural}"
     if trajectory.status == "diverged":
         return f"diverged at step {steps}"
-    return f"is still moving after {steps} step{plural}"
+    if trajectory.status == "max_steps":
+        return f"is still moving after {steps} step{plural}"
+    # bouncing, stopped, undefined: the runner's own words (optimizers.STATUS_WORDS).
+    return f"{optimizers.status_label(trajectory.status)} after {steps} step{plural}"
 
 
 def start_and_end(surface: surfaces.Surface, trajectory) -> tuple[float, float]:
@@ -59,8 +62,10 @@ def status_judge(converged: int, still_moving: int, diverged: int) -> Judge:
                 f"It covered {covered:.1f} % of the distance to the minimum "
                 f"({fmt(start)} → {fmt(end)})."
             )
-        answer = {"converged": converged, "max_steps": still_moving, "diverged": diverged}
-        return Outcome(answer[trajectory.status], tuple(evidence))
+        answer = {"converged": converged, "diverged": diverged}
+        # Bouncing, stopped or undefined runs neither converged nor diverged: "still moving"
+        # is the choice that covers them (the evidence quotes the runner's exact verdict).
+        return Outcome(answer.get(trajectory.status, still_moving), tuple(evidence))
 
     return judge
 

@@ -179,7 +179,7 @@ def race_table(runs: tuple) -> list[dict]:
         rows.append(
             {
                 "Optimizer": trajectory.optimizer.label(),
-                "Status": trajectory.status,
+                "Status": optimizers.status_label(trajectory.status),
                 "Steps to tolerance": trajectory.steps
                 if trajectory.status == "converged"
                 else None,
