@@ -38,6 +38,10 @@ MAX_OPTIMIZERS = 3
 #: The page refuses runs of more updates than this per optimizer (a shared classroom server
 #: must not compute for a minute): it says so and how to fix it.
 MAX_UPDATES = 20_000
+#: Work per run in epochs × examples × parameters (40× the default run's: ≈ 4 s here).
+MAX_WORK = 10_000_000
+#: Newton's budget in updates × parameters² (≈ 1,000 updates of a 2-8-1 net's 33 × 33 Hessian).
+MAX_NEWTON_WORK = 2_000_000
 N_SAMPLES = 200
 
 
@@ -190,7 +194,7 @@ def network_for(data: networks.Dataset, widths, activation, l2=0.0, loss="cross_
     return networks.Network((data.X.shape[1], *widths, outputs), activation, loss, l2)
 
 
-def check_budget(n: int, batch_size: int, epochs: int) -> int | None:
+def check_budget(n: int, batch_size: int, epochs: int, name: str, n_params: int) -> int | None:
     """The batch size for :func:`optimizers.train` (None = full batch); a ValueError that says
     what to change for a run too long for a shared server."""
     batch = n if batch_size == 0 else min(batch_size, n)
@@ -201,6 +205,17 @@ def check_budget(n: int, batch_size: int, epochs: int) -> int | None:
             f"optimizer, more than this page runs ({MAX_UPDATES:,}): take fewer epochs or "
             "larger batches."
         )
+    if epochs * n * n_params > MAX_WORK:
+        raise ValueError(
+            f"{epochs} epochs of a {n_params}-weight network on {n} examples is more work than "
+            "this page does for one run: take fewer epochs or a smaller network."
+        )
+    if name == "newton" and updates * n_params**2 > MAX_NEWTON_WORK:
+        raise ValueError(
+            f"Newton's method forms and inverts the whole {n_params} × {n_params} Hessian at "
+            f"every update; {updates:,} of them is more than this page does: take a smaller "
+            "network, fewer epochs or larger batches."
+        )
     return None if batch == n else batch
 
 
@@ -209,8 +224,8 @@ def training(key: tuple, name: str, lr: float):
     """One optimizer's run; ``key`` is :attr:`NetSettings.training`."""
     data_key, widths, activation, init, l2, batch_size, epochs = key
     data = dataset(*data_key)
-    batch = check_budget(len(data.y), batch_size, epochs)
     network = network_for(data, widths, activation, l2)
+    batch = check_budget(len(data.y), batch_size, epochs, name, network.n_params)
     return train(network, data, optimizers.get(name, lr=lr), epochs, batch, init, data_key[2])
 
 
@@ -244,7 +259,8 @@ def kappa(network, theta, X, y) -> float:
 
 
 #: The standardization experiment's fixed setting: 8 tanh/ReLU units, λ = 1e-3 (which keeps
-#: the final Hessian's κ finite and comparable), 50 epochs of mini-batches of 16.
+#: the final Hessian's κ finite and comparable), 50 epochs of mini-batches of 16 (full batches
+#: for Newton).
 STANDARDIZATION = {"width": 8, "l2": 1e-3, "epochs": 50, "batch": 16}
 
 
@@ -260,12 +276,14 @@ def standardization(activation: str, noise: float, seed: int, name: str, lr: flo
             network = network_for(
                 data, (STANDARDIZATION["width"],), activation, STANDARDIZATION["l2"]
             )
+            # Newton full-batch: it needs few steps, and each costs a whole Hessian.
+            batch = None if name == "newton" else STANDARDIZATION["batch"]
             run = train(
                 network,
                 data,
                 optimizers.get(name, lr=lr),
                 STANDARDIZATION["epochs"],
-                STANDARDIZATION["batch"],
+                batch,
                 "xavier",
                 seed,
             )
