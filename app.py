@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import share, state
+from ui import share, state, style
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
+style.inject()
 page = st.navigation(
     [
         st.Page(
