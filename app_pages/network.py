@@ -64,15 +64,16 @@ st.caption(
 )
 
 st.subheader("Standardize the inputs?")
+std_lr = network_panel.standardization_lr_control()
 standard_chart, results = network_panel.standardization(
-    settings.activation, settings.noise, settings.seed, first, first_lr
+    settings.activation, settings.noise, settings.seed, std_lr
 )
 st.plotly_chart(standard_chart, key="net_standard_chart", theme=None)
 st.caption(
-    "Seed 003's experiment with the first optimizer: iris in centimetres and two blobs whose "
-    "second feature is 100× larger, trained as they are (dashed) and standardized (solid). "
-    "κ = λmax/λmin of the Hessian at the end: features on different scales stretch the loss "
-    "surface, and a step size that suits the steep direction crawls along the flat one."
+    "Seed 003's experiment with mini-batch gradient descent: iris in centimetres and two "
+    "blobs whose second feature is 100× larger, trained as they are (dashed) and standardized "
+    "(solid). κ = λmax/λmin of the Hessian at the end: features on different scales stretch "
+    "the loss surface, and a step size that suits the steep direction crawls along the flat one."
 )
 
 st.subheader("The edge of stability")

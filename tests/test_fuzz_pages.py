@@ -459,6 +459,16 @@ def network_state(rounds: Rounds) -> dict:
     }
     for name in chosen:
         state[f"dl_net_lr.{name}"] = rng.choice(panel.LRS)
+    state["dl_net.std_lr"] = rng.choice(panel.LRS)
+    # As with the surfaces: most rounds move one control of the last state (a student moves
+    # one slider at a time, and each new combination trains up to seven networks).
+    previous = getattr(rounds, "network", None)
+    if previous is not None and rng.random() < KEEP_SURFACE:
+        key = rng.choice(sorted(state))
+        state = {**previous, key: state[key]}
+        for name in state["dl_net.optimizers"]:
+            state.setdefault(f"dl_net_lr.{name}", rng.choice(panel.LRS))
+    rounds.network = state
     return state
 
 

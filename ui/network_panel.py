@@ -260,12 +260,26 @@ def kappa(network, theta, X, y) -> float:
 
 #: The standardization experiment's fixed setting: 8 tanh/ReLU units, λ = 1e-3 (which keeps
 #: the final Hessian's κ finite and comparable), 50 epochs of mini-batches of 16 (full batches
-#: for Newton).
+#: for Newton); plain gradient descent unless told otherwise, with its own η, so moving the
+#: sidebar's rates does not rerun it.
 STANDARDIZATION = {"width": 8, "l2": 1e-3, "epochs": 50, "batch": 16}
 
 
+def standardization_lr_control() -> float:
+    """The learning rate of the standardization experiment's gradient descent (on the page)."""
+    default("dl_net.std_lr", 0.1, options=LRS)
+    return float(
+        st.select_slider(
+            "Step size η of the experiment's gradient descent",
+            LRS,
+            key="dl_net.std_lr",
+            format_func=lambda v: f"{v:g}",
+        )
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner="Training with and without standardization…")
-def standardization(activation: str, noise: float, seed: int, name: str, lr: float):
+def standardization(activation: str, noise: float, seed: int, lr: float, name: str = "gd"):
     """Iris and the badly scaled blobs, raw and standardized: the figure (a dict), the runs and
     the final κ of each."""
     results = {}
