@@ -412,13 +412,26 @@ def failover(pages: int, seed: int) -> dict:
 
 
 # ----- a greedy client ----------------------------------------------------------------------------
-async def _greedy(base: str, stop: asyncio.Event, counts: dict) -> None:
-    """One session sending learning-rate changes as fast as its WebSocket takes them (a
-    student's script), reading the replies without waiting for them."""
+async def _greedy(base: str, stop: asyncio.Event, counts: dict, flood: bool = True) -> None:
+    """One session sending learning-rate changes as fast as it can (a student's script):
+    ``flood``, as fast as its WebSocket takes them, reading the replies without waiting for
+    them; otherwise back to back, each as soon as the run of the last one has ended."""
     client = load.ProtocolClient(base, load.Session(-1, "protocol"))
     await client.open()
     slider = client.sliders[load.SLIDER_KEYS["Learning rate"]]
     options = list(slider.options)
+    if not flood:
+        try:
+            index = options.index(slider.raw_value[0])
+            while not stop.is_set() and counts["sent"] < 1_000_000:
+                index = (index + 7) % len(options)
+                counts["sent"] += 1
+                slider = client.sliders[load.SLIDER_KEYS["Learning rate"]]
+                await asyncio.wait_for(client.rerun(slider.id, options[index]), timeout=30)
+                counts["replies"] += 1
+        finally:
+            await client.close()
+        return
 
     async def drain():
         while True:
@@ -438,7 +451,7 @@ async def _greedy(base: str, stop: asyncio.Event, counts: dict) -> None:
         await client.close()
 
 
-def _greedy_process(base: str, seconds: float) -> None:
+def _greedy_process(base: str, seconds: float, flood: bool) -> None:
     """``python bench/replicas.py --greedy-client BASE SECONDS``: the greedy client in its own
     process (as it would be on its own laptop), so that it does not slow the load generator's
     sessions; prints its counts as JSON."""
@@ -449,18 +462,18 @@ def _greedy_process(base: str, seconds: float) -> None:
         loop.call_later(seconds, stop.set)
         loop.add_signal_handler(signal.SIGTERM, stop.set)  # the class is done: report
         started = time.monotonic()
-        await _greedy(base, stop, counts)
+        await _greedy(base, stop, counts, flood)
         counts["per_s"] = counts["sent"] / max(time.monotonic() - started, 1e-9)
         return counts
 
     print(json.dumps(asyncio.run(run())))
 
 
-def _class_with_greedy(cluster: Cluster, sessions: int, seconds: float, seed: int):
+def _class_with_greedy(cluster: Cluster, sessions: int, seconds: float, seed: int, mode: str):
     """The class's drive, with the greedy client running in another process meanwhile (from
     the start of the class's arrival to past the end of its sliding)."""
     log = LOGS / f"greedy-{dt.datetime.now():%H%M%S}.log"
-    command = [sys.executable, __file__, "--greedy-client", cluster.base, f"{seconds + 60:g}"]
+    command = [sys.executable, __file__, "--greedy-client", cluster.base, f"{seconds + 60:g}", mode]
     with log.open("w") as errors:
         greedy_client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
         try:
@@ -506,24 +519,31 @@ async def _burst(base: str, attempts: int) -> dict:
 
 def greedy(sessions: int, seconds: float, seed: int) -> dict:
     """One replica behind the proxy (default limits): the class alone, the class with one
-    greedy client, and a burst of sessions from one address."""
-    cluster = start_cluster(1, "greedy")
-    try:
-        pid = cluster.replicas[0].pid
-        alone, _, _ = asyncio.run(load.drive(cluster.base, pid, sessions, 0, seconds, seed))
-        crowded, counts = _class_with_greedy(cluster, sessions, seconds, seed)
-        time.sleep(11)  # the proxy's 10-s rate window forgets the class's arrivals
-        burst = asyncio.run(_burst(cluster.base, 100))
-    finally:
-        cluster.stop()
-    return {
-        "sessions": sessions,
-        "alone": load._times(alone, "protocol"),
-        "with_greedy": load._times(crowded, "protocol"),
-        "greedy": counts,
-        "failures": [f for s in [*alone, *crowded] for f in s.failures][:5],
-        "burst": burst,
-    }
+    greedy client (back to back, then flooding), and a burst of sessions from one address.
+    A fresh cluster for each, so that one's harm does not carry into the next."""
+    found: dict = {"sessions": sessions, "runs": {}}
+    for mode in ("alone", "back-to-back", "flood"):
+        cluster = start_cluster(1, f"greedy-{mode}")
+        try:
+            if mode == "alone":
+                results, _, _ = asyncio.run(
+                    load.drive(cluster.base, cluster.replicas[0].pid, sessions, 0, seconds, seed)
+                )
+                counts = None
+            else:
+                results, counts = _class_with_greedy(cluster, sessions, seconds, seed, mode)
+            found["runs"][mode] = {
+                "times": load._times(results, "protocol"),
+                "greedy": counts,
+                "failures": [f for s in results for f in s.failures][:3],
+                "replica_alive": cluster.replicas[0].poll() is None,
+            }
+            if mode == "alone":
+                time.sleep(11)  # the proxy's 10-s rate window forgets the class's arrivals
+                found["burst"] = asyncio.run(_burst(cluster.base, 100))
+        finally:
+            cluster.stop()
+    return found
 
 
 # ----- the report ---------------------------------------------------------------------------------
@@ -605,27 +625,36 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
         lines += [""]
     if "greedy" in found:
         g = found["greedy"]
-        alone, crowded, burst = g["alone"], g["with_greedy"], g["burst"]
+        burst = g["burst"]
         lines += [
             "## A greedy client",
             "",
             f"One replica behind the proxy with its default limits. {g['sessions']} protocol "
-            f"sessions moving a slider every 2-5 s for {args.seconds:g} s, alone and then with "
-            "one more session that sends learning-rate changes as fast as its WebSocket takes "
-            "them, without waiting for replies (a student's script).",
+            f"sessions moving a slider every 2-5 s for {args.seconds:g} s: alone; with one more "
+            "session (in its own process) changing the learning rate back to back, each change "
+            "as soon as the last run ended; and with one flooding changes as fast as its "
+            "WebSocket takes them, without reading the replies first.",
             "",
-            "| | the class alone | the class with a greedy client |",
-            "|---|---|---|",
-            f"| slider → new figure p50 / p95 | {_s(alone['p50_s'])} / {_s(alone['p95_s'])} | "
-            f"{_s(crowded['p50_s'])} / {_s(crowded['p95_s'])} |",
-            f"| moves measured (failed sessions) | {alone['changes']} ({alone['failed']}) | "
-            f"{crowded['changes']} ({crowded['failed']}) |",
+            "| run | class: slider → new figure p50 / p95 | class: moves (failed sessions) "
+            "| greedy client: changes sent (per s), runs ended |",
+            "|---|---|---|---|",
+        ]
+        for mode, run in g["runs"].items():
+            times, counts = run["times"], run["greedy"]
+            extra = (
+                "–"
+                if counts is None
+                else f"{counts['sent']} ({counts['per_s']:.0f}/s), {counts['replies']}"
+            )
+            lines.append(
+                f"| {mode} | {_s(times['p50_s'])} / {_s(times['p95_s'])} | {times['changes']} "
+                f"({times['failed']}) | {extra} |"
+            )
+        lines += [""]
+        for mode, run in g["runs"].items():
+            lines += [f"- {mode}: failure: {failure}" for failure in run["failures"]]
+        lines += [
             "",
-            f"The greedy client sent {g['greedy']['sent']} changes "
-            f"({g['greedy']['per_s']:.0f} a second) and got {g['greedy']['replies']} messages "
-            "back.",
-            "",
-            *[f"- failure: {failure}\n" for failure in g["failures"]],
             f"A burst of {burst['attempts']} sessions opened at once from one address: "
             f"{burst['opened']} opened, {burst['refused_429']} refused by the proxy with 429 "
             f"(its limit: DL_NEW_SESSIONS_PER_10S), {burst['other']} other errors.",
@@ -636,7 +665,7 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["--greedy-client"]:
-        _greedy_process(sys.argv[2], float(sys.argv[3]))
+        _greedy_process(sys.argv[2], float(sys.argv[3]), sys.argv[4] == "flood")
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="per step (30 s)")
