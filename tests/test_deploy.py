@@ -268,7 +268,7 @@ def test_image_takes_the_app_its_packages_and_its_streamlit_config():
 
 # ----- failover through the proxy, in a real browser ----------------------------------------------
 @pytest.mark.browser
-def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view(tmp_path):
+def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view():
     _require("haproxy", replicas.haproxy_path())
     _require("chromium", CHROMIUM.is_file() and CHROMIUM)
     from playwright.sync_api import sync_playwright
@@ -299,7 +299,9 @@ def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view(tm
             replicas.kill(cluster.replicas[int(on[1:]) - 1])
             killed_at = time.monotonic()
             (back_at,) = replicas.recover_pages([(page, context, survivor, before)], killed_at + 60)
-            page.screenshot(path=str(tmp_path / "after-failover.png"))
+            shots = ROOT / "test-artifacts" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / "after-failover.png"))
             state = page.evaluate(replicas.PAGE_STATE_JS)
             assert back_at is not None, f"not back on {survivor}: {page.evaluate(load.STATE_JS)}"
             # A new run on the survivor (a new session there: it knows only what the page sends,
