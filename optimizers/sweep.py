@@ -47,7 +47,8 @@ class SweepResult:
     @property
     def statuses(self) -> np.ndarray:
         """The outcome of every cell as a status string (``'converged'``, ``'bouncing'``, …)."""
-        return np.asarray(OUTCOMES, dtype=object)[self.outcome]
+        names = np.asarray(OUTCOMES, dtype=object)[self.outcome.reshape(-1)]
+        return names.reshape(self.outcome.shape)  # an array also for a one-cell grid
 
 
 def sweep(
