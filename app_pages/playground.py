@@ -19,6 +19,8 @@ st.plotly_chart(
     ),
     selection_mode="points",
     width="stretch",
+    # Fills its element, whose height follows the window (ui/style.py).
+    height="stretch",
     theme=None,
 )
 explain.status(trajectory, surface)

@@ -44,6 +44,7 @@ from lessons.measures import (
     zigzags,
 )
 from lessons.scene import (
+    START_MARKER,
     Claim,
     Judge,
     Outcome,
@@ -89,6 +90,7 @@ __all__ = [
     "MODULES",
     "SCENES",
     "SEEDS",
+    "START_MARKER",
     "Claim",
     "Judge",
     "Outcome",

@@ -7,45 +7,46 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
     (
         "η",
         "learning rate: the step size that multiplies the gradient (`lr`)",
-        "α in Elston; η in Valle and the Korea University slides",
+        "α in Cheung et al. and Elston; η in Valle and the Korea University slides",
     ),
     (
         "β",
         "momentum: the fraction of the last velocity kept each step (`momentum`); β₁ and β₂ "
         "are Adam's decay rates of the gradient's average and of its square (`b1`, `b2`)",
-        "γ in Valle (v ← γv + ηg); ρ in some slides",
+        "γ in Valle (v ← γv + ηg); β₁, β₂ as here in the Korea University slides",
     ),
     (
         "ρ",
         "RMSprop's decay of the squared-gradient average (`rho`); nothing else. A rate of "
         "convergence is written as the factor per step, e.g. (κ−1)/(κ+1)",
-        "γ in Valle (r ← γr + (1 − γ) g⊙g); β in some slides",
+        "γ in Valle (r ← γr + (1 − γ) g⊙g); α in the Korea University slides",
     ),
     (
         "κ",
         "condition number λmax/λmin of the Hessian at a minimum: a ratio of curvatures, "
         "not of slopes",
-        "κ(H) = |λmax|/|λmin| in Elston",
+        "κ(H) in Elston, with the absolute values of λmax and λmin",
     ),
     (
         "λ",
         "an eigenvalue of the Hessian (a curvature along one direction); λmin, λmax the "
-        "smallest and largest. The weight-decay strength is written λ only in its own box",
-        "λ also names weight decay in several notes",
+        "smallest and largest. The weight-decay strength is also called λ, but only in its "
+        "own box (L2 weight decay λ)",
+        "the Korea University slides use λ for weight decay: L + (λ/2)Σw²",
     ),
     (
         "ε",
         "the small number that keeps AdaGrad, RMSprop and Adam from dividing by zero (`eps`)",
-        "δ or ε; some notes put it inside the square root",
+        "ε in Valle and the Korea University slides; some texts put it inside the square root",
     ),
     (
         "b",
         "mini-batch size: examples averaged per stochastic gradient",
-        "B or m in some notes",
+        "bs in Cheung et al.",
     ),
     (
         "epoch",
         "one pass over all n training examples: n/b mini-batch steps, or one full-batch step",
-        "the same in every note",
+        "the same in the notes",
     ),
 )

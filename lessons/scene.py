@@ -19,6 +19,10 @@ class Outcome:
     evidence: tuple[str, ...]
 
 
+#: Where a setup names the start point's marker ("from the large orange dot").
+START_MARKER = "{start marker}"
+
+
 @dataclass(frozen=True)
 class Claim:
     """One numerical or directional claim of a scene's explanation, checked against its runs.
@@ -61,8 +65,10 @@ class Scene:
         Two to four.
     answer : int
         Index of the stated answer into ``choices``; the tests check it against ``judge``.
-    explanation : str
-        Markdown shown after the reveal.
+    explanation : str or callable
+        Markdown shown after the reveal; where it quotes what the runs did, a function
+        ``explanation(runs, trajectories) -> str`` (see :meth:`explain`), so its numbers are
+        the library's, never typed in.
     formula : str
         LaTeX for ``st.latex``, after the explanation.
     runs : tuple of RunSpec
@@ -76,6 +82,9 @@ class Scene:
     claims : callable
         ``claims(runs, trajectories) -> tuple of Claim``: the explanation's judge, one
         :class:`Claim` per numerical or directional statement of ``explanation`` and ``idea``.
+
+    ``setup`` may contain :data:`START_MARKER`: the page replaces it with the words that
+    describe the start marker its figure draws (the figure decides, the text follows).
     """
 
     id: str
@@ -86,13 +95,21 @@ class Scene:
     question: str
     choices: tuple[str, ...]
     answer: int
-    explanation: str
+    explanation: str | Callable[[Sequence[RunSpec], Sequence[optimizers.Trajectory]], str]
     formula: str
     runs: tuple[RunSpec, ...]
     judge: Judge
     playground: int = 0
     curvature_note: bool = False
     claims: ClaimsJudge | None = None
+
+    def explain(self, trajectories: Sequence[optimizers.Trajectory] | None = None) -> str:
+        """The explanation's Markdown, with the numbers of ``trajectories`` (run if omitted)."""
+        if isinstance(self.explanation, str):
+            return self.explanation
+        if trajectories is None:
+            trajectories = run_scene(self)
+        return self.explanation(self.runs, trajectories)
 
     @property
     def surfaces(self) -> tuple[tuple[str, tuple], ...]:

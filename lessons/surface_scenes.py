@@ -6,9 +6,15 @@ Adding a scene is adding one :class:`lessons.Scene` to :data:`SCENES` below (its
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 import surfaces
-from lessons import judges
-from lessons.scene import Scene, run
+from lessons import claims, judges
+from lessons.measures import adagrad_effective_steps, quadratic_model
+from lessons.scene import START_MARKER, Scene, run
+from lessons.sources import cite
 from optimizers import RunSpec
 
 BOWL = {"condition_number": 10.0, "angle": 30.0}
@@ -30,6 +36,23 @@ STANDARDIZED_START = _default_start("least_squares", standardize=True)
 DOUBLE_WELL = {"formula": "x^2 + (y^2 - 1)^2", "extent": 2.0}
 
 
+#: The Hessians of the two quadratics (constant): the texts' numbers come from these.
+BOWL_MODEL = quadratic_model(surfaces.get("quadratic", **BOWL))
+VALLEY_MODEL = quadratic_model(surfaces.get("quadratic", **VALLEY))
+
+
+def _g(value: float) -> str:
+    """A number for a student: three significant figures."""
+    return f"{value:.3g}"
+
+
+#: κ of the raw line fit (the standardize scene's left panel).
+LINE_FIT_KAPPA = quadratic_model(surfaces.get("least_squares", standardize=False)).condition_number
+#: The double well's Hessian at the saddle point (0, 0).
+SADDLE_MODEL = surfaces.curvature(surfaces.get("custom", **DOUBLE_WELL), (0.0, 0.0))
+SADDLE_GROWTH = 1 + 0.0501 * abs(SADDLE_MODEL.lambda_min)
+
+
 def _on_bowl(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> RunSpec:
     """A run on the κ = 10 bowl (:data:`BOWL`) from :data:`BOWL_START`."""
     return run(label, "quadratic", optimizer, lr, BOWL_START, steps, BOWL, **kwargs)
@@ -40,7 +63,7 @@ def _in_valley(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> R
     return run(label, "quadratic", optimizer, lr, VALLEY_START, steps, VALLEY, **kwargs)
 
 
-def _step_size_scene(*, lr: float, **text) -> Scene:
+def _step_size_scene(*, lr: float, claims, **text) -> Scene:
     """A step-size scene: gradient descent with learning rate ``lr`` on the bowl for 100
     steps, asked whether it converges, is still moving or diverges; ``text`` is the rest of
     the :class:`Scene` (id, title, question, …)."""
@@ -49,6 +72,68 @@ def _step_size_scene(*, lr: float, **text) -> Scene:
         runs=(_on_bowl(f"GD, η = {lr:g}", "gd", lr, 100),),
         judge=judges.status_judge(converged=0, still_moving=1, diverged=2),
         curvature_note=True,
+        claims=claims,
+    )
+
+
+def _adagrad_explanation(runs, trajectories) -> str:
+    """AdaGrad's scene: the sum levels off, the step freezes, it converges slowly (item 8)."""
+    long = claims.longer(runs[0], claims.LONG_BUDGET)
+    effective = adagrad_effective_steps(long)
+    steps = trajectories[0].steps
+    return (
+        "Each coordinate's step is $\\eta/\\sqrt{s}$ times its gradient, and $s$ adds up "
+        "every squared gradient since the start, so the effective learning rate "
+        "$\\eta/\\sqrt{s_t}$ can only fall. It falls fast while the gradients are large: for "
+        f"$x$ from {_g(effective[0, 0])} at the first step to {_g(effective[steps - 1, 0])} at "
+        f"step {steps}. Then the gradients become small, the sum levels off and the effective "
+        f"rate freezes (still {_g(effective[-1, 0])} at the end of a longer run): it never "
+        "reaches zero, but the early gradients have fixed it at a tiny value. So AdaGrad "
+        f"does converge, slowly: run on, it {judges.summary(long)}."
+    )
+
+
+def _adaptive_explanation(runs, trajectories) -> str:
+    """RMSprop and Adam: an average, not a sum (item 9); the bias correction (item 15)."""
+    rho = dict(runs[1].hyperparameters)["rho"]
+    b2 = dict(runs[2].hyperparameters)["b2"]
+    rmsprop, adam = trajectories[1], trajectories[2]
+    return (
+        "RMSprop keeps $s$ as an exponential moving average: old squared gradients fade by "
+        f"$\\rho = {rho:g}$ per step (after the {rmsprop.steps} steps it needed, the first one "
+        f"weighs $\\rho^{{{rmsprop.steps - 1}}} = {_g(rho ** (rmsprop.steps - 1))}$ of the "
+        "last), so as the gradients shrink near the minimum $s$ shrinks too and the step "
+        "$\\eta/\\sqrt{s}$ stays useful. Adam's $\\beta_2 = "
+        f"{b2:g}$ forgets almost nothing in {adam.steps} steps "
+        f"($\\beta_2^{{{adam.steps - 1}}} = {_g(b2 ** (adam.steps - 1))}$); it keeps its step "
+        "because dividing by $1-\\beta_2^t$ makes $\\hat v$ an **average** of the squared "
+        "gradients, not a sum that grows with $t$ like AdaGrad's. It adds a momentum average "
+        "$m$ of the gradient, corrected the same way. The formula below is the one of Kingma "
+        "and Ba's paper, which the app runs; the Korea University slides divide by "
+        "$1-\\beta_1$ and $1-\\beta_2$ without the power $t$, a simplification that agrees with "
+        "the paper only at the first step."
+    )
+
+
+def _clipping_explanation(runs, trajectories) -> str:
+    """Clipping: the explosion's numbers, and why the clipped run cannot settle (item 4)."""
+    plain = trajectories[0]
+    norms = np.linalg.norm(plain.gradients[: min(4, plain.steps + 1)], axis=1)
+    surface = runs[1].build_surface()
+    minimum = surface.minima[0]
+    limit = 2 / surfaces.curvature(surface, minimum).lambda_max
+    lr = runs[1].lr
+    return (
+        f"From the start the gradient has norm about {norms[0]:,.0f}; one step of "
+        "$\\eta\\, g$ lands on a steeper part of the wall, where the gradient is larger, so "
+        f"the next step is larger still: {', '.join(f'{n:,.0f}' for n in norms)} — the "
+        "gradient explodes. Clipping rescales any gradient longer than $c$ to length $c$, so "
+        "no step is longer than $\\eta c$; the run stays on the surface and follows the "
+        "valley. Clipping does not fix η: at the minimum "
+        f"({minimum[0]:g}, {minimum[1]:g}) the stability limit is "
+        f"$2/\\lambda_{{\\max}} = {_g(limit)}$, below η = {lr:g}, so the run can never settle "
+        "there. Run long enough, it locks into a back-and-forth 2-cycle "
+        f"{_g(claims.cycle_distance(runs[1]))} from the minimum."
     )
 
 
@@ -61,13 +146,15 @@ SCENES: tuple[Scene, ...] = (
         id="lr_too_small",
         title="Step size I: a timid step",
         lr=0.01,
+        claims=claims.timid,
         idea="A learning rate far below the stability limit is safe but slow: the error along "
         "each eigen-direction shrinks only by the factor 1 − ηλ per step.",
         sources=(
             ("004", "the update rule w ← w − η∇L, η sets the step size"),
             ("000", "challenge 1: how do I pick the learning rate?"),
         ),
-        setup="Gradient descent on the quadratic bowl with κ = 10, from the white dot, with "
+        setup=f"Gradient descent on the quadratic bowl with κ = {_g(BOWL_MODEL.condition_number)}, "
+        f"from {START_MARKER}, with "
         "learning rate **η = 0.01** for **100 steps**.",
         question="After 100 steps, where is gradient descent?",
         choices=(
@@ -78,15 +165,18 @@ SCENES: tuple[Scene, ...] = (
         answer=1,
         explanation="Each step moves by η times the gradient. On a quadratic the error along "
         "eigen-direction *i* is multiplied by $1 - \\eta\\lambda_i$ per step: along the shallow "
-        "direction ($\\lambda_{\\min} = 1$) that is $0.99$, so after 100 steps about "
-        "$0.99^{100} \\approx 0.37$ of that error is still left. Nothing goes wrong, it is just "
-        "slow: a timid learning rate wastes steps.",
+        f"direction ($\\lambda_{{\\min}} = {_g(BOWL_MODEL.lambda_min)}$) that is "
+        f"${_g(1 - 0.01 * BOWL_MODEL.lambda_min)}$, so after 100 steps about "
+        f"${_g(1 - 0.01 * BOWL_MODEL.lambda_min)}^{{100}} \\approx "
+        f"{_g((1 - 0.01 * BOWL_MODEL.lambda_min) ** 100)}$ of that error is still left. Nothing "
+        "goes wrong, it is just slow: a timid learning rate wastes steps.",
         formula=_GD_RULE + r", \qquad " + _EIGEN_ERROR,
     ),
     _step_size_scene(
         id="lr_just_right",
         title="Step size II: η = 0.183",
         lr=0.183,
+        claims=claims.just_right,
         idea="The best fixed step 2/(λmin + λmax) balances the fast and the slow direction: "
         "both errors shrink by about (κ − 1)/(κ + 1) per step.",
         sources=(
@@ -98,12 +188,14 @@ SCENES: tuple[Scene, ...] = (
         question="Will gradient descent converge, bounce back and forth, or diverge?",
         choices=_SPEED_CHOICES,
         answer=0,
-        explanation="With $\\eta \\approx 2/(\\lambda_{\\min}+\\lambda_{\\max}) = 2/11$ the "
-        "two factors $1-\\eta\\lambda_{\\min} \\approx 0.82$ and "
-        "$1-\\eta\\lambda_{\\max} \\approx -0.83$ are about equally small in size: the steep "
+        explanation="With $\\eta \\approx 2/(\\lambda_{\\min}+\\lambda_{\\max}) = "
+        f"{_g(BOWL_MODEL.best_fixed_step)}$ the two factors $1-\\eta\\lambda_{{\\min}} = "
+        f"{_g(1 - 0.183 * BOWL_MODEL.lambda_min)}$ and $1-\\eta\\lambda_{{\\max}} = "
+        f"{_g(1 - 0.183 * BOWL_MODEL.lambda_max)}$ are about equally small in size: the steep "
         "direction overshoots a little each step (the minus sign) but shrinks, the shallow one "
         "shrinks just as fast. That is the best a fixed step can do on this bowl: the error "
-        "falls by about $(\\kappa-1)/(\\kappa+1)$ per step.",
+        "falls by about $(\\kappa-1)/(\\kappa+1) = "
+        f"{_g((BOWL_MODEL.condition_number - 1) / (BOWL_MODEL.condition_number + 1))}$ per step.",
         formula=r"\eta^\star = \frac{2}{\lambda_{\min} + \lambda_{\max}}, \qquad "
         r"\max_i |1 - \eta^\star\lambda_i| = \frac{\kappa - 1}{\kappa + 1}",
     ),
@@ -111,6 +203,7 @@ SCENES: tuple[Scene, ...] = (
         id="lr_too_large",
         title="Step size III: η = 0.211",
         lr=0.211,
+        claims=claims.too_large,
         idea="Past 2/λmax the steep direction's error grows by |1 − ηλmax| > 1 every step: "
         "gradient descent diverges, however close η is to the limit.",
         sources=(
@@ -123,8 +216,11 @@ SCENES: tuple[Scene, ...] = (
         choices=_SPEED_CHOICES,
         answer=2,
         explanation="Along the steep direction the error is multiplied by "
-        "$1 - \\eta\\lambda_{\\max} = 1 - 0.211 \\cdot 10 = -1.11$ per step: it flips sign "
-        "(the overshoot) **and grows** by 11 %. Only 5 % past the limit $2/\\lambda_{\\max}$, "
+        f"$1 - \\eta\\lambda_{{\\max}} = 1 - 0.211 \\cdot {_g(BOWL_MODEL.lambda_max)} = "
+        f"{_g(1 - 0.211 * BOWL_MODEL.lambda_max)}$ per step: it flips sign (the overshoot) "
+        f"**and grows** by {_g(100 * (0.211 * BOWL_MODEL.lambda_max - 2))} %. Only "
+        f"{_g(100 * (0.211 / BOWL_MODEL.gd_stability_limit - 1))} % past the limit "
+        "$2/\\lambda_{\\max}$, "
         "yet after a few dozen steps the point flies off the bowl. Gradient descent is stable "
         "exactly when every factor $|1-\\eta\\lambda_i|$ is below 1.",
         formula=r"|1 - \eta\lambda_{\max}| < 1 \iff 0 < \eta < \frac{2}{\lambda_{\max}}",
@@ -132,15 +228,16 @@ SCENES: tuple[Scene, ...] = (
     Scene(
         id="zigzag",
         title="A long thin valley",
-        idea="On an ill-conditioned quadratic (large κ) the largest stable step is set by the "
-        "steep direction, so gradient descent zig-zags across the valley while it crawls "
-        "along it.",
+        idea="On an ill-conditioned quadratic (large κ) the steep direction caps the learning "
+        "rate, so progress along the shallow floor of the valley is a slow crawl; with "
+        "1/λmax < η < 2/λmax the path also zig-zags across the valley.",
         sources=(
             ("001", "κ(H) = |λmax|/|λmin|: a large condition number means slow convergence"),
             ("000", "challenge 2: the same learning rate applies to all parameters"),
         ),
-        setup="A quadratic valley with **κ = 100**; gradient descent from far along the valley "
-        "floor with **η = 0.0194**, just below the stability limit, for at most **1000 steps**.",
+        setup=f"A quadratic valley with **κ = {_g(VALLEY_MODEL.condition_number)}**; gradient "
+        f"descent from {START_MARKER}, far along the valley floor, with **η = 0.0194**, just "
+        "below the stability limit, for at most **1000 steps**.",
         question="What does the path of gradient descent look like?",
         choices=(
             "A straight line down the valley to the minimum",
@@ -148,16 +245,22 @@ SCENES: tuple[Scene, ...] = (
             "It diverges",
         ),
         answer=1,
-        explanation="The gradient points across the valley far more than along it, and one "
-        "learning rate serves both directions. η must stay below $2/\\lambda_{\\max}$ for the "
-        "steep direction, where $1-\\eta\\lambda_{\\max} < 0$ makes every step overshoot to the "
-        "other wall; along the floor $1 - \\eta\\lambda_{\\min}$ is close to 1, so progress "
-        "there is slow. The larger $\\kappa$, the worse both effects.",
+        explanation="One learning rate serves both directions, and η must stay below "
+        f"$2/\\lambda_{{\\max}} = {_g(2 / VALLEY_MODEL.lambda_max)}$ for the steep one. Along the "
+        f"floor the error then shrinks by only $1 - \\eta\\lambda_{{\\min}} = "
+        f"{_g(1 - 0.0194 * VALLEY_MODEL.lambda_min)}$ per step: that slow crawl is the "
+        "unavoidable cost of a large κ. The zig-zag comes from the step size: between "
+        f"$1/\\lambda_{{\\max}} = {_g(1 / VALLEY_MODEL.lambda_max)}$ and $2/\\lambda_{{\\max}}$ "
+        f"the factor $1-\\eta\\lambda_{{\\max}} = {_g(1 - 0.0194 * VALLEY_MODEL.lambda_max)}$ "
+        "is negative, so every step overshoots to the other wall. Below "
+        "$1/\\lambda_{\\max}$ (say η = 0.005) the path does not zig-zag at all, but it crawls "
+        "just the same.",
         formula=r"\kappa(H) = \frac{|\lambda_{\max}(H)|}{|\lambda_{\min}(H)|}, \qquad "
         + _EIGEN_ERROR,
         runs=(_in_valley("GD, η = 0.0194", "gd", 0.0194, 1000),),
         judge=judges.judge_zigzag,
         curvature_note=True,
+        claims=claims.zigzag,
     ),
     Scene(
         id="momentum",
@@ -178,9 +281,10 @@ SCENES: tuple[Scene, ...] = (
             "Nothing changes: the same η gives the same path",
         ),
         answer=1,
-        explanation="The velocity is a decaying sum of past gradients, "
-        "$v_t = \\sum_j \\beta^{t-j} g_j$. Across the valley the gradients alternate in sign "
-        "and cancel in that sum; along the floor they point the same way and add up, so the "
+        explanation="Starting from $v_0 = 0$, the velocity is a decaying sum of past "
+        "gradients, $v_t = \\sum_{j=0}^{t-1} \\beta^{\\,t-1-j} g_j$. Across the valley the "
+        "gradients alternate in sign and cancel in that sum; along the floor they point the "
+        "same way and add up, so the "
         "effective step along the valley grows towards $\\eta/(1-\\beta)$. Less zig-zag, "
         "more progress.",
         formula=r"v_{t+1} = \beta\, v_t + \nabla f(x_t), \qquad x_{t+1} = x_t - \eta\, v_{t+1}",
@@ -191,6 +295,7 @@ SCENES: tuple[Scene, ...] = (
             ),
         ),
         judge=judges.judge_momentum,
+        claims=claims.momentum,
         playground=1,
     ),
     Scene(
@@ -227,13 +332,15 @@ SCENES: tuple[Scene, ...] = (
             for name, rule in (("Heavy ball", "momentum"), ("Nesterov", "nesterov"))
         ),
         judge=judges.judge_nesterov,
+        claims=claims.nesterov,
         playground=1,
     ),
     Scene(
         id="standardize",
         title="Scaling the feature",
-        idea="Standardizing a feature reshapes the loss surface itself: the least-squares "
-        "Hessian becomes the identity, κ drops to 1 and gradient descent runs straight in.",
+        idea="Standardizing the feature of a line fit (one feature plus an intercept) reshapes "
+        "the loss surface itself: the least-squares Hessian becomes the identity, κ drops to 1 "
+        "and gradient descent runs straight in.",
         sources=(
             ("003", "for the fit to behave well it is important to scale the input features"),
             ("000", "stochastic gradient descent is sensitive to feature scaling"),
@@ -250,12 +357,17 @@ SCENES: tuple[Scene, ...] = (
             "The valley gets steeper and GD becomes unstable",
         ),
         answer=1,
-        explanation="The Hessian of the mean squared error is $A^\\top A / n$: its entries are "
-        "the mean of $x^2$, the mean of $x$ and 1. With $x$ far from zero the two columns of "
-        "$A$ are nearly parallel, so $H$ is nearly singular: a long thin valley, κ in the "
-        "hundreds. After standardizing, mean 0 and variance 1 make $H$ the identity: every "
-        "direction has the same curvature, the gradient points straight at the minimum, and "
-        "the best step $2/(1+1) = 1$ lands on it.",
+        explanation="The surface is half the mean squared error, "
+        "$f = \\frac{1}{2n}\\lVert A w - t\\rVert^2$ with $A = [x\\;\\;1]$, so its Hessian is "
+        "$A^\\top A / n$ (the mean squared error itself has $2A^\\top A/n$: the same shape, "
+        "twice the curvature). Its entries are the mean of $x^2$, the mean of $x$ and 1. With "
+        "$x$ far from zero the two columns of $A$ are nearly parallel, so $H$ is nearly "
+        f"singular: a long thin valley, κ = {_g(LINE_FIT_KAPPA)}. After standardizing, mean 0 "
+        "and variance 1 make $H$ the identity: every direction has the same curvature, the "
+        "gradient points straight at the minimum, and the best step $2/(1+1) = 1$ lands on it. "
+        "That holds for **one** feature plus an intercept. With several features, "
+        "standardizing each one leaves their correlations in $H$: two standardized features "
+        f"with correlation $r = 0.9$ still have $\\kappa = (1+r)/(1-r) = {_g(1.9 / 0.1)}$.",
         formula=r"H = \frac{1}{n}A^\top A = \begin{pmatrix} \overline{x^2} & \bar x \\ "
         r"\bar x & 1 \end{pmatrix} \;\xrightarrow{\;x \,\to\, (x-\bar x)/s\;}\; "
         r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}",
@@ -267,6 +379,7 @@ SCENES: tuple[Scene, ...] = (
             )
         ),
         judge=judges.judge_standardize,
+        claims=claims.standardize,
     ),
     Scene(
         id="saddle",
@@ -290,10 +403,14 @@ SCENES: tuple[Scene, ...] = (
             "Both leave together",
         ),
         answer=1,
-        explanation="Along $y$ the saddle curves down ($\\lambda = -4$), so a small offset grows "
-        "by the factor $1 + 4\\eta \\approx 1.2$ per step — but from $10^{-8}$ it needs about "
-        "$\\ln(10^{8})/\\ln 1.2 \\approx 100$ steps to matter. Meanwhile the gradient is "
-        "almost zero and gradient descent sits still. The noisy gradient kicks $y$ by about "
+        explanation="Along $y$ the saddle curves down "
+        f"($\\lambda = {_g(SADDLE_MODEL.lambda_min)}$), so a small offset grows by the factor "
+        f"$1 + {_g(abs(SADDLE_MODEL.lambda_min))}\\eta = {_g(SADDLE_GROWTH)}$ per step — but "
+        "from $10^{-8}$ it needs about "
+        f"$\\ln(0.5/10^{{-8}})/\\ln {_g(SADDLE_GROWTH)} \\approx "
+        f"{math.log(0.5 / 1e-8) / math.log(SADDLE_GROWTH):.0f}$ steps to get 0.5 away. "
+        "Meanwhile the gradient is almost zero and gradient descent sits still. The noisy "
+        "gradient kicks $y$ by about "
         "$\\eta\\sigma$ at every step, so the run never sits on the ridge: the same growth "
         "takes it down to a minimum as soon as it arrives.",
         formula=r"H(0,0) = \begin{pmatrix} 2 & 0 \\ 0 & -4 \end{pmatrix}, \qquad "
@@ -304,6 +421,7 @@ SCENES: tuple[Scene, ...] = (
             for label, noise in (("GD", 0.0), ("GD + noise σ = 0.2", 0.2))
         ),
         judge=judges.judge_saddle,
+        claims=claims.saddle,
     ),
     Scene(
         id="start_point",
@@ -331,15 +449,19 @@ SCENES: tuple[Scene, ...] = (
         explanation="The hill top is where the four basins of attraction meet. Each start lies "
         "in one basin, and with a small step gradient descent follows the slope down without "
         "crossing a basin boundary, so two starts a hair apart on either side of a boundary go "
-        "to different minima. That is why "
-        "networks are initialised at random and why two trainings of the same model can end "
-        "in different places.",
+        "to different minima. So the start decides where training ends, and two trainings of "
+        "the same model from different random starts can end in different places. (Networks "
+        "are initialised at random for a different reason, which the notes give: *symmetry "
+        "breaking*. Two hidden units that start with the same weights get the same gradient "
+        "and stay copies of each other for ever; random starts make them differ "
+        f"({cite('001').split(',')[0]}; {cite('002').split(',')[0]}).)",
         formula=r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2, \qquad " + _GD_RULE,
         runs=(
             run("GD from (−0.3, −0.9)", "himmelblau", "gd", 0.01, (-0.3, -0.9), 300),
             run("GD from (−0.2, −0.9)", "himmelblau", "gd", 0.01, (-0.2, -0.9), 300),
         ),
         judge=judges.judge_start,
+        claims=claims.start_point,
     ),
     Scene(
         id="sgd_noise_floor",
@@ -391,6 +513,7 @@ SCENES: tuple[Scene, ...] = (
             )
         ),
         judge=judges.judge_noise_floor,
+        claims=claims.noise_floor,
     ),
     Scene(
         id="minibatch",
@@ -427,12 +550,14 @@ SCENES: tuple[Scene, ...] = (
             for size in (1, 6, 30)
         ),
         judge=judges.judge_batch,
+        claims=claims.batch,
     ),
     Scene(
         id="adagrad",
         title="AdaGrad's step size",
-        idea="AdaGrad divides η by the root of the sum of all past squared gradients, a sum "
-        "that only grows: the effective step shrinks for ever and the run can stall.",
+        idea="AdaGrad divides η by the root of the sum of all past squared gradients. The "
+        "early, large gradients dominate that sum: the effective step drops fast, then freezes "
+        "at a small value, and the run converges only slowly.",
         sources=(
             (
                 "002",
@@ -441,29 +566,28 @@ SCENES: tuple[Scene, ...] = (
             ),
             ("000", "AdaGrad: every parameter has its own learning rate; it plateaus"),
         ),
-        setup="The κ = 10 bowl, AdaGrad with **η = 0.1** from the usual start for **400 steps**.",
+        setup=f"The κ = {_g(BOWL_MODEL.condition_number)} bowl, AdaGrad with **η = 0.1** from "
+        f"{START_MARKER} for **400 steps**.",
         question="What happens to AdaGrad's steps?",
         choices=(
             "They stay about the same size all the way",
-            "They keep shrinking: it stalls short of the minimum",
+            "They shrink early, then stay small: after 400 steps it is still far from the minimum",
             "They grow until it diverges",
             "It reaches the minimum in a few dozen steps",
         ),
         answer=1,
-        explanation="Each coordinate's step is $\\eta/\\sqrt{s}$ times its gradient, and $s$ "
-        "adds up every squared gradient since the start. The first, large gradients stay in "
-        "that sum for ever, so the effective learning rate $\\eta/\\sqrt{s_t}$ can only fall. "
-        "Near the minimum the gradient is small *and* the step size is small: the run stalls.",
+        explanation=_adagrad_explanation,
         formula=r"s_{t+1} = s_t + g_t^2, \qquad "
         r"x_{t+1} = x_t - \frac{\eta}{\sqrt{s_{t+1}} + \epsilon}\, g_t",
         runs=(_on_bowl("AdaGrad, η = 0.1", "adagrad", 0.1, 400),),
         judge=judges.judge_adagrad,
+        claims=claims.adagrad,
     ),
     Scene(
         id="rmsprop_adam",
         title="RMSprop and Adam",
-        idea="RMSprop and Adam replace AdaGrad's growing sum with a moving average that "
-        "forgets old gradients, so their step size does not die out.",
+        idea="RMSprop and Adam divide by an average of the squared gradients instead of "
+        "AdaGrad's growing sum, so their step size does not die out.",
         sources=(
             ("002", "RMSprop: r ← γr + (1 − γ) g⊙g estimates the scale with a moving average"),
             ("004", "Adam: moving averages of the gradient and of its square, bias-corrected"),
@@ -473,15 +597,12 @@ SCENES: tuple[Scene, ...] = (
         question="Which of them reach the minimum within 400 steps?",
         choices=(
             "All three",
-            "RMSprop and Adam; AdaGrad stalls",
+            "RMSprop and Adam; AdaGrad is still far off",
             "Only AdaGrad: it is the most careful",
             "None of them",
         ),
         answer=1,
-        explanation="RMSprop keeps $s$ as an exponential moving average: old squared gradients "
-        "fade with factor ρ, so as the gradients shrink near the minimum, $s$ shrinks too and "
-        "the step $\\eta/\\sqrt{s}$ stays useful. Adam does the same for the square and adds a "
-        "momentum average $m$ of the gradient, both corrected for starting at zero.",
+        explanation=_adaptive_explanation,
         formula=r"\text{RMSprop: } s_{t+1} = \rho\, s_t + (1-\rho)\, g_t^2, \qquad "
         r"\text{Adam: } x_t = x_{t-1} - \eta\, \frac{m_t/(1-\beta_1^t)}"
         r"{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}",
@@ -491,6 +612,7 @@ SCENES: tuple[Scene, ...] = (
             _on_bowl("Adam, η = 0.1", "adam", 0.1, 400),
         ),
         judge=judges.judge_adaptive,
+        claims=claims.adaptive,
         playground=2,
     ),
     Scene(
@@ -515,12 +637,7 @@ SCENES: tuple[Scene, ...] = (
             "It converges as fast as with a well-chosen small η",
         ),
         answer=1,
-        explanation="From the start the gradient has norm about 160; one step of $\\eta\\, g$ "
-        "lands on a steeper part of the wall, where the gradient is three times larger, so "
-        "the next step is larger still: 160, 490, 3900, 290 000 — the gradient explodes. "
-        "Clipping rescales any gradient longer than $c$ to length $c$, so no step is longer "
-        "than $\\eta c$; the run stays on the surface and follows the valley. Clipping does not "
-        "fix η: near the minimum it is still too large to settle quickly.",
+        explanation=_clipping_explanation,
         formula=r"\tilde g = \min\Big(1, \frac{c}{\lVert g \rVert}\Big)\, g, \qquad "
         r"\lVert x_{t+1} - x_t \rVert = \eta\, \lVert \tilde g \rVert \le \eta\, c",
         runs=tuple(
@@ -531,6 +648,7 @@ SCENES: tuple[Scene, ...] = (
             )
         ),
         judge=judges.judge_clipping,
+        claims=claims.clipping,
         playground=1,
     ),
 )

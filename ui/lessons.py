@@ -18,16 +18,115 @@ import optimizers
 from ui import compute, controls
 from ui.state import default, set_value
 from viz import scenes as scene_figures
+from viz.animation import path_figure_dict
+from viz.dict_figure import DictFigure, encode_arrays
 
 SCENE_KEY = "dl_lesson.scene"
 TEACHER_KEY = "dl_lesson.teacher"
+#: Counts the reveals: the script that starts the animation runs once per reveal.
+PLAYS_KEY = "dl_lesson.plays"
+#: The on-page buttons (teacher mode) and the sidebar ones (otherwise) share these keys.
+PREVIOUS, NEXT, PLAYGROUND = "lesson_previous", "lesson_next", "lesson_playground"
+#: The container that holds the shortcut hint; the key listener acts only while it is shown.
+KEYS_HINT = "lesson_keys"
+SHORTCUTS = "Keys: **→** next scene · **←** previous scene · **space** Reveal, then Play"
 #: Where "Open in the Playground" goes (the path app.py registers the Playground under).
 PLAYGROUND_PAGE = "app_pages/playground.py"
+
+#: Keyboard shortcuts for teacher mode: → / ← click Next / Previous, space clicks Reveal or,
+#: once revealed, every chart's Play. Installed once per browser tab; it acts only while the
+#: shortcut hint is on screen, and never while a text field, slider or radio has the focus.
+KEYBOARD_SCRIPT = (
+    """
+<script>
+(() => {
+  if (window.__descentLabLessonKeys) return;
+  window.__descentLabLessonKeys = true;
+  const click = (selector) => {
+    const button = document.querySelector(selector);
+    if (!button || button.disabled) return false;
+    button.click();
+    return true;
+  };
+  document.addEventListener("keydown", (event) => {
+    if (!document.querySelector(".st-key-__HINT__")) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const focus = event.target;
+    if (focus && focus.closest && focus.closest(
+      "input, textarea, select, [contenteditable='true'], [role='slider'], [role='radiogroup']"
+    )) return;
+    let done = false;
+    if (event.key === "ArrowRight") done = click(".st-key-__NEXT__ button");
+    else if (event.key === "ArrowLeft") done = click(".st-key-__PREVIOUS__ button");
+    else if (event.key === " ") {
+      done = click("[class*='st-key-lesson_reveal'] button");
+      if (!done) {
+        for (const play of document.querySelectorAll(".js-plotly-plot .updatemenu-button")) {
+          if (play.textContent.includes("Play")) {
+            play.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+            done = true;
+          }
+        }
+      }
+    }
+    if (done) {
+      event.preventDefault();
+      if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    }
+  });
+})();
+</script>
+""".replace("__HINT__", "lesson_keys")
+    .replace("__NEXT__", "lesson_next")
+    .replace("__PREVIOUS__", "lesson_previous")
+)
+
+#: Starts the charts of a reveal from step 0, once per reveal (``__PLAY__`` is unique to it):
+#: waits for Plotly to draw the Play buttons, then presses each. Teacher mode also folds the
+#: sidebar away the first time it is on screen.
+PLAY_SCRIPT = """
+<script>
+(() => {
+  const play = "__PLAY__";
+  if (window.__descentLabPlayed === play) return;
+  window.__descentLabPlayed = play;
+  let tries = 0;
+  const timer = setInterval(() => {
+    const buttons = [...document.querySelectorAll(".js-plotly-plot .updatemenu-button")]
+      .filter((button) => button.textContent.includes("Play"));
+    if (buttons.length) {
+      clearInterval(timer);
+      for (const button of buttons) {
+        button.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+      }
+    } else if (++tries > 150) {
+      clearInterval(timer);
+    }
+  }, 100);
+})();
+</script>
+"""
+
+#: Folds the sidebar away when teacher mode comes on screen (the teacher can open it again).
+FOLD_SIDEBAR_SCRIPT = """
+<script>
+(() => {
+  // Once React has drawn the page: a click during its update is lost.
+  setTimeout(() => {
+    const fold = document.querySelector(
+      "[data-testid='stSidebarCollapseButton'] button[aria-expanded='true']"
+    );
+    if (fold) fold.click();
+  }, 400);
+})();
+</script>
+"""
+
 
 #: Teacher mode: a projected screen read from the back row.
 TEACHER_CSS = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {
   font-size: 1.3rem; line-height: 1.45;
@@ -79,13 +178,27 @@ def setup_figure(scene_id: str, height: int = 520):
     )
 
 
-def path_figure(runs: tuple[optimizers.RunSpec, ...]):
-    """The animated figure of ``runs`` (one surface), through the shared cache."""
-    return compute.path_figure(
-        runs,
-        tuple(run.label for run in runs),
+@st.cache_data(max_entries=32, show_spinner=False)
+def path_figure(runs: tuple[optimizers.RunSpec, ...], height: int = 620):
+    """The animated figure of ``runs`` (one surface) at step 0, ready to play from the start
+    (:func:`viz.scenes.from_step_zero`); the runs come from the shared trajectory cache."""
+    first = runs[0]
+    spec = path_figure_dict(
+        compute.layers(first.surface, first.surface_params),
+        compute.surface_of(first),
+        [compute.run(run) for run in runs],
+        labels=[run.label for run in runs],
         show_arrows=len(runs) == 1,
+        height=height,
     )
+    return DictFigure(encode_arrays(scene_figures.from_step_zero(spec)))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def explanation(scene_id: str) -> str:
+    """The scene's explanation with the numbers of its (cached) runs."""
+    scene = lessons.get(scene_id)
+    return scene.explain([compute.run(run) for run in scene.runs])
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -128,33 +241,60 @@ def sidebar() -> tuple[lessons.Scene, bool]:
             "only after the reveal.",
         )
         if not teacher:
-            here = ids.index(scene_id)
             back, forward = st.columns(2)
-            back.button(
-                "◀ Previous",
-                key="lesson_previous",
-                on_click=_move,
-                args=(-1,),
-                disabled=here == 0,
-                width="stretch",
-            )
-            forward.button(
-                "Next ▶",
-                key="lesson_next",
-                on_click=_move,
-                args=(1,),
-                disabled=here == len(ids) - 1,
-                width="stretch",
-            )
-            if st.button(
-                "Open in the Playground",
-                key="lesson_playground",
-                icon=":material/play_circle:",
-                width="stretch",
-                help="Load this scene's run into the Playground to change it.",
-            ):
-                open_in_playground(scene)
+            previous_button(back, scene)
+            next_button(forward, scene)
+            playground_button(st, scene)
     return scene, teacher
+
+
+def previous_button(where, scene: lessons.Scene) -> None:
+    where.button(
+        "◀ Previous",
+        key=PREVIOUS,
+        on_click=_move,
+        args=(-1,),
+        disabled=lessons.ids().index(scene.id) == 0,
+        width="stretch",
+    )
+
+
+def next_button(where, scene: lessons.Scene) -> None:
+    ids = lessons.ids()
+    where.button(
+        "Next ▶",
+        key=NEXT,
+        on_click=_move,
+        args=(1,),
+        disabled=ids.index(scene.id) == len(ids) - 1,
+        width="stretch",
+    )
+
+
+def playground_button(where, scene: lessons.Scene) -> None:
+    if where.button(
+        "Open in the Playground",
+        key=PLAYGROUND,
+        icon=":material/play_circle:",
+        width="stretch",
+        help="Load this scene's run into the Playground to change it.",
+    ):
+        open_in_playground(scene)
+
+
+def teacher_bar(scene: lessons.Scene) -> None:
+    """Teacher mode's controls on the page (the sidebar is collapsed): Previous, Next, Reveal
+    or Ask again, Open in the Playground, and the keyboard shortcuts, which a small script
+    turns into clicks on these buttons."""
+    back, forward, reveal, playground = st.columns([1, 1, 1.2, 1.6], vertical_alignment="center")
+    previous_button(back, scene)
+    next_button(forward, scene)
+    with reveal:
+        reveal_button(scene)
+    playground_button(playground, scene)
+    with st.container(key=KEYS_HINT):
+        st.caption(SHORTCUTS)
+    st.html(KEYBOARD_SCRIPT + FOLD_SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
 
 
 # ----- "Open in the Playground" -----------------------------------------------------------------
@@ -195,9 +335,11 @@ def open_in_playground(scene: lessons.Scene) -> None:
 
 # ----- the lesson -------------------------------------------------------------------------------
 def header(scene: lessons.Scene, teacher: bool) -> None:
-    """Big type in teacher mode; otherwise the page title and a line on how it works."""
+    """Teacher mode: big type, the sidebar folded away and the controls on the page.
+    Otherwise the page title and a line on how it works."""
     if teacher:
         st.html(TEACHER_CSS)
+        teacher_bar(scene)
     else:
         st.title("Lessons")
         st.caption(
@@ -207,8 +349,13 @@ def header(scene: lessons.Scene, teacher: bool) -> None:
     st.header(_title(scene.id), anchor=False)
 
 
+def setup_markdown(scene: lessons.Scene) -> str:
+    """The setup as shown: its start marker named as the setup figure draws it."""
+    return scene.setup.replace(lessons.START_MARKER, scene_figures.start_marker_words(0))
+
+
 def setup_text(scene: lessons.Scene) -> None:
-    st.markdown(scene.setup)
+    st.markdown(setup_markdown(scene))
     if scene.curvature_note:
         st.markdown(curvature_note(scene.id))
 
@@ -228,6 +375,7 @@ def question(scene: lessons.Scene) -> int | None:
 
 def _reveal(scene: lessons.Scene) -> None:
     set_value(revealed_key(scene), True)
+    set_value(PLAYS_KEY, int(st.session_state.get(PLAYS_KEY, 0)) + 1)
 
 
 def _ask_again(scene: lessons.Scene) -> None:
@@ -243,6 +391,7 @@ def reveal_button(scene: lessons.Scene) -> None:
             on_click=_ask_again,
             args=(scene,),
             icon=":material/replay:",
+            width="stretch",
         )
     else:
         st.button(
@@ -252,22 +401,26 @@ def reveal_button(scene: lessons.Scene) -> None:
             on_click=_reveal,
             args=(scene,),
             icon=":material/visibility:",
+            width="stretch",
         )
 
 
 def setup_view(scene: lessons.Scene, teacher: bool) -> None:
     """Before the reveal: the setup, the question and the surfaces with the start points (beside
-    the question; below it when the scene compares surfaces, which need the width)."""
+    the question; below it when the scene compares surfaces, which need the width). In teacher
+    mode Reveal sits in the bar at the top."""
     several = len(panels(scene)) > 1
     left, right = st.columns([1, 1] if teacher or several else [2, 3], gap="large")
     with left:
         setup_text(scene)
         if not several:
             question(scene)
-            reveal_button(scene)
+            if not teacher:
+                reveal_button(scene)
+    height = 460 if several else (640 if teacher else 520)
     with right if not several else st.container():
         st.plotly_chart(
-            setup_figure(scene.id, 460 if several else (580 if teacher else 520)),
+            setup_figure(scene.id, height),
             key=f"lesson_setup.{scene.id}",
             theme=None,
             width="stretch",
@@ -275,7 +428,8 @@ def setup_view(scene: lessons.Scene, teacher: bool) -> None:
     if several:
         with right:
             question(scene)
-            reveal_button(scene)
+            if not teacher:
+                reveal_button(scene)
     if not teacher:
         with st.expander("The runs in detail"):
             st.dataframe(run_table(scene), hide_index=True, width="stretch")
@@ -297,26 +451,33 @@ def verdict(scene: lessons.Scene, result: lessons.Outcome) -> None:
 
 
 def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
-    """After the reveal: the question and the verdict, the animated runs, then the explanation
-    with its formula, the numbers the library measured and where the idea comes from."""
+    """After the reveal: the question and the verdict, the runs animated from step 0 (started
+    by a small script once per reveal), then the explanation with its formula, the numbers
+    the library measured and where the idea comes from."""
     result = outcome(scene.id)
-    asked, again = st.columns([3, 1], vertical_alignment="center")
-    with asked:
-        if teacher:
-            st.subheader(scene.question, anchor=False)
-        else:
-            st.markdown(f"**{scene.question}**")
-    with again:
-        reveal_button(scene)
+    if teacher:
+        st.subheader(scene.question, anchor=False)
+    else:
+        asked, again = st.columns([3, 1], vertical_alignment="center")
+        asked.markdown(f"**{scene.question}**")
+        with again:
+            reveal_button(scene)
     verdict(scene, result)
     for index, runs in enumerate(panels(scene)):
         st.plotly_chart(
-            path_figure(runs), key=f"lesson_chart.{scene.id}.{index}", theme=None, width="stretch"
+            path_figure(runs, 700 if teacher else 620),
+            key=f"lesson_chart.{scene.id}.{index}",
+            theme=None,
+            width="stretch",
         )
+    st.html(
+        PLAY_SCRIPT.replace("__PLAY__", f"{scene.id}.{st.session_state.get(PLAYS_KEY, 0)}"),
+        unsafe_allow_javascript=True,
+    )
     words, numbers = st.columns([3, 2], gap="large")
     with words:
         st.markdown(f"**{scene.idea}**")
-        st.markdown(scene.explanation)
+        st.markdown(explanation(scene.id))
         st.latex(scene.formula)
     with numbers:
         st.markdown("**What the runs did**")
@@ -327,7 +488,18 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
         + "."
     )
     if not teacher:
-        st.caption("Press ▶ under the chart to replay the runs.")
+        st.caption("The runs play from step 0 after the reveal; press ▶ under a chart to replay.")
+
+
+def glossary() -> None:
+    """The symbols the lessons use, one meaning each, with the lecture notes' spelling."""
+    with st.expander("Symbols used in the lessons"):
+        st.markdown(
+            "| symbol | in this app | in the lecture notes |\n|---|---|---|\n"
+            + "\n".join(
+                f"| {symbol} | {meaning} | {notes} |" for symbol, meaning, notes in lessons.GLOSSARY
+            )
+        )
 
 
 def run_table(scene: lessons.Scene) -> list[dict]:

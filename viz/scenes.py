@@ -6,6 +6,8 @@ animated figure after the reveal is :func:`viz.animation.path_figure_dict`, as o
 
 from __future__ import annotations
 
+import colorsys
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,6 +18,67 @@ import surfaces
 from optimizers import RunSpec
 from viz import theme
 from viz.layers import SurfaceLayers, add_surface
+
+#: The start ring of the first run of a panel: its size in pixels (the figure and the words).
+START_SIZE = 26
+
+
+def start_marker_size(shared: int) -> int:
+    """Size of a start ring that ``shared`` earlier runs of its panel also start from (nested
+    rings: the first the largest)."""
+    return max(START_SIZE - 8 * shared, 8)
+
+
+def colour_name(colour: str) -> str:
+    """A plain name for a ``#rrggbb`` colour ("orange", "cyan", …), from its hue."""
+    red, green, blue = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    if saturation < 0.15 or lightness > 0.95 or lightness < 0.08:
+        return "white" if lightness > 0.8 else "black" if lightness < 0.2 else "grey"
+    degrees = hue * 360
+    for limit, name in (
+        (15, "red"),
+        (45, "orange"),
+        (70, "yellow"),
+        (165, "green"),
+        (200, "cyan"),
+        (260, "blue"),
+        (335, "magenta"),
+    ):
+        if degrees < limit:
+            return name
+    return "red"
+
+
+def start_marker_words(index: int = 0) -> str:
+    """What a setup text calls the start marker of run ``index`` of a panel, from the marker
+    :func:`setup_figure` draws: "the large orange dot"."""
+    size = "large " if start_marker_size(0) >= 20 and index == 0 else ""
+    return f"the {size}{colour_name(theme.path_color(index))} dot"
+
+
+def from_step_zero(spec: dict) -> dict:
+    """The animated figure ``spec`` (:func:`viz.animation.path_figure_dict`) set back to its
+    first frame: the data show step 0 and the slider sits at 0, so pressing Play (or the
+    page starting the animation) plays the run from its start instead of showing it done.
+
+    Applies frame 0's updates over its ``baseframe`` chain, as plotly.js does when it shows a
+    frame; the frames themselves are untouched.
+    """
+    frames = spec["frames"]
+    by_name = {frame["name"]: frame for frame in frames}
+    chain, frame = [], frames[0]
+    while frame is not None and frame not in chain:
+        chain.append(frame)
+        frame = by_name.get(frame.get("baseframe")) if frame.get("baseframe") else None
+    data = [dict(trace) for trace in spec["data"]]
+    for frame in reversed(chain):
+        for index, update in zip(frame["traces"], frame["data"], strict=True):
+            data[index].update({key: value for key, value in update.items() if key != "type"})
+    layout = copy.deepcopy(spec["layout"])
+    for slider in layout.get("sliders", []):
+        slider["active"] = 0
+    return {**spec, "data": data, "layout": layout}
 
 
 def setup_figure(
@@ -72,7 +135,7 @@ def setup_figure(
                     name=run_.label,
                     showlegend=not several,
                     marker={
-                        "size": max(26 - 8 * shared, 8),
+                        "size": start_marker_size(shared),
                         "color": theme.path_color(offset),
                         "line": {"color": theme.OUTLINE_COLOR, "width": 2},
                     },
