@@ -16,10 +16,11 @@ explain.opening(
 st.markdown(
     "Every cell is one run from the same start with its own learning rate $\\eta$ (x, log "
     "scale) and momentum $\\beta$ (y; $\\beta_1$ for Adam, $\\rho$ for RMSprop), coloured by "
-    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic the line "
-    "$\\eta = 2(1+\\beta)/\\lambda_{\\max}$ separates heavy-ball runs that shrink from runs "
-    "that blow up; near $\\beta = 1$ a stable run shrinks so slowly that it may not settle "
-    "within the steps allowed, so cells just inside the line can still be moving. "
+    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic heavy ball "
+    "is stable exactly for $\\eta < 2(1+\\beta)/\\lambda_{\\max}$ (the dashed line), but a "
+    "budget shows that edge only roughly: just past it the swings grow slowly and may not "
+    "leave the plot in time (grey, still moving, not yet dark red), and with $\\beta$ near 1 "
+    "the swings just below it shrink so slowly that those runs are still moving too. "
     "Gradient descent has no $\\beta$: it gets the one-dimensional slice only."
 )
 settings = controls_phase.sidebar()

@@ -367,6 +367,7 @@ def phase_data(
         ys=np.asarray(ys),
         steps_to_converge=None if result is None else result.steps_to_converge,
         diverged=None if result is None else result.diverged,
+        outcome=None if result is None else result.outcome,
         slice_lrs=np.asarray(slice_lrs),
         slice_steps=cut.steps_to_converge[0],
         slice_diverged=cut.diverged[0],
