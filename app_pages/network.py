@@ -3,7 +3,6 @@
 import streamlit as st
 
 from ui import explain, network_panel
-from viz.network import curves_figure
 
 st.title("A real neural network")
 st.markdown(
@@ -32,7 +31,11 @@ for run, label in zip(runs, labels, strict=True):
     )
 
 first, first_lr = settings.optimizers[0], settings.lrs[0]
-st.plotly_chart(curves_figure(runs, labels), key="net_curves_chart", theme=None)
+st.plotly_chart(
+    network_panel.curves(settings.training, settings.optimizers, settings.lrs),
+    key="net_curves_chart",
+    theme=None,
+)
 boundary_column, plane_column = st.columns(2, gap="medium")
 with boundary_column:
     st.markdown(f"**Decision regions of {labels[0]}**, epoch by epoch")

@@ -230,6 +230,16 @@ def training(key: tuple, name: str, lr: float):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def curves(key: tuple, names: tuple, lrs: tuple) -> dict:
+    """Loss and accuracy per epoch of every chosen optimizer (a figure dict)."""
+    runs = [training(key, name, lr) for name, lr in zip(names, lrs, strict=True)]
+    labels = [
+        f"{optimizers.get(name).title} (η = {lr:g})" for name, lr in zip(names, lrs, strict=True)
+    ]
+    return figures.curves_figure(runs, labels).to_dict()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def boundary(key: tuple, name: str, lr: float):
     """The decision-regions animation of one run (a figure dict), or None for 4-D inputs."""
     data_key, widths, activation, _, l2, _, _ = key
