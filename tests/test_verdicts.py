@@ -150,6 +150,20 @@ def test_newton_with_weight_decay_lands_on_the_regularised_minimum_in_one_step(w
     np.testing.assert_allclose(trajectory.final_point, expected, rtol=1e-12, atol=1e-12)
 
 
+def test_the_minimizer_shown_with_weight_decay_is_that_of_the_regularised_objective():
+    surface = surfaces.get("least_squares")
+    hessian, minimizer = surface.extras["H"], np.asarray(surface.minima[0])
+    expected = np.linalg.solve(hessian + 0.5 * np.eye(2), hessian @ minimizer)
+    shown = optimizers.objective_minimizer(surface, 0.5, (0.0, 0.0))
+    np.testing.assert_allclose(shown, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(optimizers.objective_minimizer(surface, 0.0, (0, 0)), minimizer)
+    logistic = surfaces.get("logistic")
+    run = optimizers.run(logistic, optimizers.get("newton", weight_decay=1.0), steps=50)
+    assert run.status == "converged"
+    found = optimizers.objective_minimizer(logistic, 1.0, run.final_point)
+    np.testing.assert_allclose(found, run.final_point, atol=1e-8)
+
+
 # ----- 5. a far start is not "diverged at step 0" -----------------------------------------
 def test_a_start_far_beyond_the_plot_converges():
     surface = quadratic(10.0)
