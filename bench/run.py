@@ -277,42 +277,48 @@ def sweep_grid(n_lr: int = 200, n_beta: int = 200):
 def python_loop_momentum(
     surface, lr: float, beta: float, x0, steps: int, tol: float
 ) -> tuple[int, str]:
-    """Heavy ball on Python floats with the runner's stop rules.
+    """Heavy ball on Python floats with the runner's verdicts (``optimizers.stopping``).
 
     Returns the updates made and the status: ``'converged'``, ``'diverged'`` (non-finite,
-    escaped, over the loss ceiling, or still growing at the end) or ``'max_steps'``.
+    escaped, over the loss ceiling), ``'bouncing'`` or ``'max_steps'``.
     """
     value, gradient = surface._value, surface._gradient
     x, y = float(x0[0]), float(x0[1])
     vx = vy = 0.0
     cx, cy = surface.center
-    radius_sq = stopping.escape_radius(surface) ** 2
+    radius_sq = float(stopping.escape_radius_sq(surface, x, y))
     loss0 = float(value(x, y))
     ceiling = float(stopping.loss_ceiling(surface, loss0))
-    mark = stopping.quarter_mark(steps)
-    loss_mark = distance_mark = math.nan
+    mark, bounced = stopping.FIRST_CHECK, False
+    window_steps, window_lows = [0.0, 0.0], [math.inf, math.inf]
     updates = 0
     for k in range(steps + 1):
         loss = value(x, y)
         gx, gy = gradient(x, y)
-        distance_sq = (x - cx) ** 2 + (y - cy) ** 2
         if not (math.isfinite(loss) and math.isfinite(gx) and math.isfinite(gy)):
             return updates, "diverged"
-        if distance_sq > radius_sq or loss > ceiling:
+        if (x - cx) * (x - cx) + (y - cy) * (y - cy) > radius_sq or loss > ceiling:
             return updates, "diverged"
         if math.hypot(gx, gy) < tol:
             return updates, "converged"
         if k == mark:
-            loss_mark, distance_mark = loss, math.sqrt(distance_sq)
+            bounced = bounced or bool(stopping.not_settling(*window_steps, *window_lows, mark))
+            mark *= 2
+            window_steps, window_lows = [0.0, 0.0], [math.inf, math.inf]
+        half = 4 * k >= 3 * mark
+        if 2 * k >= mark:
+            window_lows[half] = min(window_lows[half], loss)
         if k == steps:
             break
         vx = beta * vx + gx
         vy = beta * vy + gy
-        x -= lr * vx
-        y -= lr * vy
+        new_x, new_y = x - lr * vx, y - lr * vy
+        dx, dy = new_x - x, new_y - y  # the step as the sweep measures it
+        x, y = new_x, new_y
+        if 2 * k >= mark:
+            window_steps[half] = max(window_steps[half], dx * dx + dy * dy)
         updates += 1
-    growing = stopping.still_growing(loss0, loss_mark, loss, distance_mark, math.sqrt(distance_sq))
-    return updates, "diverged" if steps >= 8 and growing else "max_steps"
+    return updates, "bouncing" if bounced else "max_steps"
 
 
 def measure_sweep(
@@ -368,11 +374,8 @@ def measure_sweep(
         )
         loop_updates += made
         converged_at = int(result.steps_to_converge[row, column])
-        agree += (
-            (status == "converged" and converged_at == made)
-            or (status == "diverged" and bool(result.diverged[row, column]))
-            or (status == "max_steps" and converged_at < 0 and not result.diverged[row, column])
-        )
+        same_status = status == result.statuses[row, column]
+        agree += same_status and (status != "converged" or converged_at == made)
     loop_seconds = time.perf_counter() - start
     cells_total = n_lr * n_beta
     loop_per_update = loop_seconds / max(loop_updates, 1)
