@@ -203,6 +203,28 @@ def test_every_sweep_cell_equals_its_run_bit_for_bit_on_the_data_surfaces(surfac
             assert result.final_loss[index] == trajectory.final_loss, where  # bit for bit
 
 
+@pytest.mark.parametrize(
+    ("formula", "name", "x0", "lrs"),
+    [
+        ("x - log(x) + y^2", "newton", (12.7, -8.5), np.geomspace(0.05, 1.5, 7)),
+        ("sqrt(x^2 + y^2)", "gd", (0.5, 0.0), np.array([0.1, 0.25, 0.5, 1.0, 2.0])),
+        ("x^2 + y", "newton", (0.0, 1.0), np.array([0.5, 1.0])),
+        ("x - log(x) + y^2", "adam", (3.0, 1.0), np.geomspace(0.01, 5.0, 6)),
+    ],
+)
+def test_sweep_cells_equal_runs_where_f_has_domain_edges(formula, name, x0, lrs):
+    surface = surfaces.get("custom", formula=formula, extent=3.0)
+    result = optimizers.sweep(surface, name, x0=x0, steps=200, lr=lrs)
+    seen = set()
+    for index, lr in enumerate(lrs):
+        trajectory = optimizers.run(surface, optimizers.get(name, lr=lr), x0=x0, steps=200)
+        seen.add(trajectory.status)
+        assert result.statuses[index] == trajectory.status, trajectory.message
+        if trajectory.status != "diverged":
+            assert result.final_loss[index] == trajectory.final_loss, trajectory.message
+    assert seen & {"undefined", "stopped"}
+
+
 def test_the_batched_logistic_gradient_equals_the_single_point_one_bit_for_bit():
     surface = surfaces.get("logistic", n_samples=500)
     points = np.random.default_rng(1).uniform(-3.0, 3.0, (64, 2))
