@@ -600,9 +600,9 @@ def _stopped_text(surface, optimizer, points, norms) -> str:
             )
     if optimizer.name == "adagrad":
         return at + (
-            "AdaGrad's rates have decayed to nothing: the summed squared gradients make each "
-            "step smaller than the rounding of the coordinates, while the gradient norm is "
-            f"still {norms[-1]:.2g}."
+            "AdaGrad's rates have decayed to nothing: its step lr·g/(√s + ε) is smaller than "
+            "the rounding of the coordinates, and the rates only shrink as s sums the squared "
+            f"gradients, while the gradient norm is still {norms[-1]:.2g}."
         )
     return at + (
         "each step is smaller than the rounding of the coordinates, so the point no longer "

@@ -135,6 +135,18 @@ def test_newton_with_a_zero_step_has_stopped_and_says_why():
     np.testing.assert_array_equal(step, [0.0, 0.0])
 
 
+def test_adagrad_whose_steps_fall_below_the_rounding_has_stopped():
+    # At x = 1e17 a float's spacing is 16: AdaGrad's first step, lr·g/(|g| + ε) ≈ lr = 0.5,
+    # rounds away, and every later one is smaller still.
+    surface = surfaces.get("custom", formula="x^2 + y^2", extent=3.0)
+    trajectory = optimizers.run(
+        surface, optimizers.get("adagrad", lr=0.5), x0=(1e17, 0.0), steps=100
+    )
+    assert trajectory.status == "stopped" and trajectory.steps == 0
+    assert "AdaGrad's rates have decayed to nothing" in trajectory.message
+    assert 1e17 - 0.5 == 1e17  # independently: the step is below the rounding
+
+
 # ----- 4. Newton with weight decay uses H + λI --------------------------------------------
 @pytest.mark.parametrize("weight_decay", [0.5, 1.0, 3.0])
 def test_newton_with_weight_decay_lands_on_the_regularised_minimum_in_one_step(weight_decay):
