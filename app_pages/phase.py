@@ -20,6 +20,7 @@ st.markdown(
     "Gradient descent has no $\\beta$: it gets the one-dimensional slice only."
 )
 settings = controls_phase.sidebar()
+controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)
 data = explain.run_or_explain(
     lambda: compute.phase_data(

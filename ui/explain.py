@@ -11,6 +11,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
+from optimizers.numbers import format_number
 
 T = TypeVar("T")
 
@@ -29,11 +30,11 @@ def status(trajectory: optimizers.Trajectory, surface: surfaces.Surface) -> None
     # With weight decay the run minimises f + (λ/2)‖x‖², whose minimizer is not f's.
     weight_decay = trajectory.optimizer.weight_decay
     nearest = optimizers.objective_minimizer(surface, weight_decay, trajectory.final_point)
-    detail = f"Final loss **{trajectory.final_loss:.6g}**"
+    detail = f"Final loss **{format_number(trajectory.final_loss)}**"
     distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
     if distance is not None and math.isfinite(distance):
         of = " of f + (λ/2)‖x‖²" if weight_decay else ""
-        detail += f" · distance to the nearest minimizer{of} **{distance:.3g}**"
+        detail += f" · distance to the nearest minimizer{of} **{format_number(distance)}**"
     show = {
         "converged": st.success,
         "diverged": st.error,

@@ -950,7 +950,8 @@ def _region_labels(lrs, steps, loss, converged, diverged, limit, log_low, log_hi
     """'too small: slow', 'just right', 'too large: diverges' in the loss panel.
 
     The first and last along its bottom (where a slow run's loss is still high and a diverged
-    one has none), 'just right' along its top at the fastest η (or the lowest final loss).
+    one has none), 'just right' along its top at the fastest converged η (none when no η
+    converged).
     Annotations on a log axis take log₁₀ of η.
     """
     style = {
@@ -962,13 +963,11 @@ def _region_labels(lrs, steps, loss, converged, diverged, limit, log_low, log_hi
     }
     bottom = {**style, "y": 0.03, "yanchor": "bottom"}
     labels = [{**bottom, "x": log_low + 0.03, "xanchor": "left", "text": "too small: slow"}]
-    finite = ~diverged & np.isfinite(loss)
+    # "just right" only where a run converged: a still-moving η is not right, however low its
+    # loss (#11 item 6).
+    best = None
     if converged.any():
         best = int(np.argmin(np.where(converged, steps, np.iinfo(np.int64).max)))
-    elif finite.any():
-        best = int(np.argmin(np.where(finite, loss, np.inf)))
-    else:
-        best = None
     if best is not None:
         labels.append(
             {
