@@ -108,6 +108,12 @@ class NetworkPlane(Surface):
             results = [float(result) for result in results]
         return results
 
+    @property
+    def gradient_cost(self) -> float:
+        """One gradient's cost in units of an analytic surface's (about n examples × h units:
+        the Phase diagram thins its grid by it)."""
+        return float(self.n_samples * self.extras["parts"]["U"].shape[2])
+
     # ----- stochastic oracles ---------------------------------------------------------------
     @property
     def n_samples(self) -> int:
