@@ -1287,16 +1287,18 @@ def _slider(steps: np.ndarray) -> dict:
         "y": 0.0,
         "yanchor": "top",
         # Room on the left, in pixels, for the Play and Pause buttons at any width.
-        "pad": {"t": 38, "b": 0, "l": 215},
+        "pad": {"t": 30, "b": 0, "l": 215},
         # Step labels would crowd into a black bar at 100 frames: hide them (transparent)
-        # and show the current step in large type instead.
-        "font": {"color": "rgba(0, 0, 0, 0)", "size": 10},
+        # and tiny (they still take a row of the figure), and show the current step in large
+        # type instead.
+        "font": {"color": "rgba(0, 0, 0, 0)", "size": 2},
         "ticklen": 0,
         "minorticklen": 0,
         "currentvalue": {
             "prefix": "step ",
             "font": {"size": theme.BASE_FONT_SIZE, "color": theme.TEXT_COLOR},
-            "xanchor": "left",
+            # At the slider's right end: at its left end it sat on the contour's "x" title.
+            "xanchor": "right",
             "offset": 6,
         },
         "transition": {"duration": 0},
