@@ -18,8 +18,10 @@ import streamlit as st
 #: Keys of charts whose height follows the window (``st.plotly_chart(key=…,
 #: height="stretch")``), with the room they leave above and below them in the window, in px.
 TALL_CHARTS = {
-    # Page title and status line above, Play/Pause inside the figure.
-    "playground_chart": 150,
+    # The page title above, the status line under it; Play/Pause are inside the figure.
+    "playground_chart": 168,
+    # The race: the same animated figure, with a taller legend (one row per racer).
+    "race_chart": 168,
 }
 
 #: On a phone (narrower than this) a two-panel chart keeps this width and scrolls sideways
@@ -71,6 +73,11 @@ h1 {{ font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important; }}
   overflow-wrap: anywhere;
 }}
 [data-testid="stMetricValue"] {{ font-size: 1.9rem; }}
+/* A multiselect's chosen options show their whole name ("Momentum (heavy ball)"). */
+.stMultiSelect [data-baseweb="tag"] {{ max-width: 100%; height: auto; }}
+.stMultiSelect [data-baseweb="tag"] span {{
+  max-width: none; white-space: normal; overflow: visible; text-overflow: clip;
+}}
 /* Formulas wrap or scroll inside their own box, never past the column. */
 .katex-display {{ overflow-x: auto; overflow-y: hidden; }}
 /* A two-panel chart on a phone scrolls sideways inside its column. */
