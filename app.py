@@ -23,6 +23,7 @@ page = st.navigation(
         st.Page("app_pages/race.py", title="Optimizer race", icon=":material/sports_score:"),
         st.Page("app_pages/phase.py", title="Phase diagram", icon=":material/grid_on:"),
         st.Page("app_pages/rates.py", title="Convergence rates", icon=":material/trending_down:"),
+        st.Page("app_pages/network.py", title="Neural network", icon=":material/hub:"),
     ]
 )
 try:

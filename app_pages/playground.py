@@ -8,13 +8,16 @@ from ui import compute, controls, explain, export, rates, state
 
 st.title("Playground")
 settings = controls.playground_sidebar()
-surface = settings.surface.surface
-trajectory = explain.run_or_explain(settings.run)
+controls.stop_if_formula_broken()
+surface = compute.surface_of(settings)
+trajectory = explain.run_or_explain(partial(compute.run, settings))
 
 st.plotly_chart(
     compute.path_figure((settings,), theory=True),
     key="playground_chart",
-    on_select=partial(controls.set_start_from_click, settings.surface, "playground_chart"),
+    on_select=partial(
+        controls.set_start_from_click, controls.SurfaceChoice.of(settings), "playground_chart"
+    ),
     selection_mode="points",
     width="stretch",
     # Fills its element, whose height follows the window (ui/style.py).

@@ -1,17 +1,19 @@
 """Optimizer race: several update rules from the same start on the same surface."""
 
+from functools import partial
+
 import streamlit as st
 
 from ui import compute, controls, explain, share
 
 st.title("Optimizer race")
 racers = controls.race_sidebar()
+controls.stop_if_formula_broken()
 if not racers:
     st.info("Pick at least one optimizer in the sidebar to start the race.")
     share.finish()
     st.stop()
-trajectories = [explain.run_or_explain(settings.run) for settings in racers]
-surface = racers[0].surface.surface
+trajectories = [explain.run_or_explain(partial(compute.run, settings)) for settings in racers]
 labels = tuple(t.optimizer.label() for t in trajectories)
 
 st.plotly_chart(
