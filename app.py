@@ -6,6 +6,8 @@ from ui import share, state, style
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
+# The link keeps its place in the sidebar while the page runs (no jump on rerun).
+share.reserve()
 style.inject()
 page = st.navigation(
     [
