@@ -7,6 +7,10 @@ import streamlit as st
 from ui import compute, controls, explain, export, rates, state
 
 st.title("Playground")
+explain.opening(
+    "Pick a surface and an optimizer in the sidebar, press ▶ under the chart, and watch where"
+    " the path goes: change the learning rate and run it again."
+)
 settings = controls.playground_sidebar()
 controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)
