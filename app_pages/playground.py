@@ -4,21 +4,24 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, explain, export, rates, state
+from ui import compute, controls, explain, export, rates, scrub, state
 
 st.title("Playground")
 settings = controls.playground_sidebar()
 surface = settings.surface.surface
 trajectory = explain.run_or_explain(settings.run)
 
-st.plotly_chart(
-    compute.path_figure((settings,), theory=True),
-    key="playground_chart",
-    on_select=partial(controls.set_start_from_click, settings.surface, "playground_chart"),
-    selection_mode="points",
-    width="stretch",
-    theme=None,
-)
+if scrub.toggle():
+    scrub.chart(settings)
+else:
+    st.plotly_chart(
+        compute.path_figure((settings,), theory=True),
+        key="playground_chart",
+        on_select=partial(controls.set_start_from_click, settings.surface, "playground_chart"),
+        selection_mode="points",
+        width="stretch",
+        theme=None,
+    )
 explain.status(trajectory, surface)
 rate = compute.rate_curve(settings)
 if rate is not None:
