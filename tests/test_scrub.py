@@ -62,7 +62,7 @@ def test_each_frame_is_the_run_of_its_learning_rate(at):
         np.testing.assert_allclose(path, run.points, rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(decode(frame[5]["y"]), run.losses, rtol=1e-6)
         assert meta["statuses"][index] == run.status
-        assert f"η = {lrs[index]:g}: " in frame[6]["text"][0]
+        assert f"η = {lrs[index]:g}<br>" in frame[6]["text"][0]
         words = {"converged": f"in {run.steps} step", "diverged": f"step {run.steps}"}
         assert words.get(run.status, f"after {run.steps} steps") in frame[6]["text"][0]
         # A diverged run ends in a ✕, the others in a dot.
@@ -79,7 +79,8 @@ def test_marks_sit_at_the_theory_and_the_slider_starts_at_the_app_rate(at):
     for name, value in (("2/λmax", 0.2), ("best", 2 / 11)):
         index = meta["marks"][name]
         assert np.abs(np.log(lrs / value)).argmin() == index
-        assert name in slider["steps"][index]["label"]
+        (arrow,) = [a for a in figure["layout"]["annotations"] if a["text"].startswith(name)]
+        assert arrow["x"] == pytest.approx(index / (len(lrs) - 1))
     lr = at.select_slider(key="dl_lr.quadratic.gd").value
     assert lrs[slider["active"]] == lr
     # What the chart shows first is the active stop's frame.

@@ -5,7 +5,8 @@ curve and a sentence saying how it ended) and carries the runs of all the other 
 animation frames, one per stop. A Plotly slider under the figure steps through them with
 ``animate`` and ``redraw: False``: plotly.js swaps three traces while the thumb moves, with no
 round trip to the server (a Streamlit widget reruns the script only when it is released).
-The stability limit 2/λmax and the best fixed step 2/(λmin+λmax) are labelled on the slider.
+The stability limit 2/λmax and the best fixed step 2/(λmin+λmax) are marked with arrows at
+the slider's stops nearest them.
 
 The figure is a plain dict (like :func:`viz.animation.path_figure_dict`): arrays are NumPy
 arrays that :func:`viz.dict_figure.encode_arrays` turns into base64, float32 for positions
@@ -39,6 +40,12 @@ TRACES = ("level lines", "minimum", "start", "path", "end", "loss", "verdict")
 MOVING = (3, 4, 5, 6)
 #: The most points drawn of one run (path and loss curve).
 MAX_DRAWN_STEPS = 400
+#: The slider's distance under the plots, where its step ticks end (measured in Chromium:
+#: rail 7.5 px and ticks 25 px below the pad, 6 px long), and plotly.js's inset of the first
+#: and last step from the slider's ends, in pixels.
+_SLIDER_GAP = 56
+_TICKS_BOTTOM = _SLIDER_GAP + 25 + 7
+_STEP_INSET = 10
 #: Positions and losses beyond this are drawn at it (float32 ends near 3.4e38).
 _FLOAT32_LIMIT = 1e30
 
@@ -126,7 +133,7 @@ def scrub_figure(
     ]
     (xmin, xmax), (ymin, ymax) = layers.bounds
     loss_axis = _loss_axis([paths.loss_curve(i) for i in range(lrs.size)])
-    labels, mark_stops = _labels(lrs, marks or {})
+    annotations, mark_stops = _mark_annotations(lrs, marks or {})
     label_at = (xmin + 0.02 * (xmax - xmin), ymax - 0.02 * (ymax - ymin))
 
     def moving(index: int) -> list[dict]:
@@ -142,7 +149,7 @@ def scrub_figure(
                 "marker.symbol": "x" if diverged else "circle",
             },
             {"x": steps, "y": _plotted(loss_axis.shown(losses))},
-            {"text": [f"η = {lrs[index]:g}: {verdicts[index]}"]},
+            {"text": [f"η = {lrs[index]:g}<br>{verdicts[index]}"]},
         ]
 
     shown = moving(active)
@@ -195,6 +202,8 @@ def scrub_figure(
             **shown[3],
             "mode": "text",
             "textposition": "bottom right",
+            # Two lines may be wider than a narrow contour panel: let them run over its edge.
+            "cliponaxis": False,
             "textfont": {
                 "size": theme.BASE_FONT_SIZE,
                 "color": "#ffffff",
@@ -226,9 +235,10 @@ def scrub_figure(
             "yaxis": {**surface_layer["yaxis"], "title": {"text": "y", "standoff": 4}},
             "xaxis2": _step_axis(int(paths.points.shape[1] - 1)),
             "yaxis2": {**loss_axis.layout(), "side": "right", "automargin": True},
-            "margin": {"b": 130},
+            "margin": {"b": _TICKS_BOTTOM + 80},
             "hovermode": "closest",
-            "sliders": [_slider(lrs, labels, active)],
+            "sliders": [_slider(lrs, active)],
+            "annotations": annotations,
             "meta": {
                 "scrub": True,
                 "traces": list(TRACES),
@@ -255,30 +265,52 @@ def _nearest(options: np.ndarray, value: float) -> float:
     return float(options[int(np.argmin(np.abs(np.log(options) - math.log(value))))])
 
 
-def _labels(lrs: np.ndarray, marks: dict[str, float]) -> tuple[dict[int, str], dict[str, int]]:
-    """Stop index → slider label, and mark name → stop index: each mark at its nearest stop;
-    later marks on a second line when two share a stop or sit side by side (2/λmax and the
-    best step often do)."""
-    labels: dict[int, str] = {}
+def _mark_annotations(lrs: np.ndarray, marks: dict[str, float]) -> tuple[list, dict[str, int]]:
+    """Arrows under the slider pointing at the stops nearest each mark, and mark name → stop
+    index. Two marks within a few stops of each other (2/λmax and the best step often are)
+    write their labels away from each other: the lower rate's to the left of its arrow."""
+    annotations: list[dict] = []
     stops: dict[str, int] = {}
+    last = max(lrs.size - 1, 1)
     for name, value in marks.items():
         if value is None or not value > 0 or not math.isfinite(value):
             continue
         index = int(np.argmin(np.abs(np.log(lrs) - math.log(value))))
         stops[name] = index
-        crowded = any(abs(index - other) < 4 for other in labels)
-        text = f"{name} {value:.3g}"
-        labels[index] = (labels[index] + "<br>" + text) if index in labels else text
-        if crowded and labels[index] == text:
-            labels[index] = "<br>" + text
-    return labels, stops
+        fraction = index / last
+        annotations.append(
+            {
+                "text": f"{name} = {value:.3g}",
+                "xref": "paper",
+                "yref": "paper",
+                "x": fraction,
+                "y": 0,
+                # plotly.js puts step i at 10 px + (width − 20 px)·i/last from the slider's
+                # left end (sliders/constants.js stepInset): shift the paper position to it.
+                "xshift": _STEP_INSET * (1 - 2 * fraction),
+                "yshift": -_TICKS_BOTTOM,
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowwidth": 1.5,
+                "arrowcolor": theme.TEXT_COLOR,
+                "ax": 0,
+                "ay": 22,
+                "font": {"size": theme.TICK_FONT_SIZE, "color": theme.TEXT_COLOR},
+            }
+        )
+    indices = list(stops.values())
+    for annotation, index in zip(annotations, indices, strict=True):
+        near = [other for other in indices if other != index and abs(other - index) < 8]
+        if near:
+            annotation["xanchor"] = "right" if index < min(near) else "left"
+    return annotations, stops
 
 
 def _frame_name(lr: float) -> str:
     return f"{lr:g}"
 
 
-def _slider(lrs: np.ndarray, labels: dict[int, str], active: int) -> dict:
+def _slider(lrs: np.ndarray, active: int) -> dict:
     animate = {
         "frame": {"duration": 0, "redraw": False},
         "transition": {"duration": 0},
@@ -291,7 +323,7 @@ def _slider(lrs: np.ndarray, labels: dict[int, str], active: int) -> dict:
         "xanchor": "left",
         "y": 0.0,
         "yanchor": "top",
-        "pad": {"t": 40, "b": 0, "l": 0},
+        "pad": {"t": _SLIDER_GAP, "b": 0, "l": 0},
         "font": {"size": theme.TICK_FONT_SIZE, "color": theme.TEXT_COLOR},
         "ticklen": 6,
         "minorticklen": 3,
@@ -301,7 +333,9 @@ def _slider(lrs: np.ndarray, labels: dict[int, str], active: int) -> dict:
         "transition": {"duration": 0},
         "steps": [
             {
-                "label": labels.get(i, ""),
+                # No labels: plotly.js would show only every n-th of 40 (the marks are
+                # annotations under the ticks instead).
+                "label": "",
                 "value": _frame_name(lr),
                 "method": "animate",
                 "args": [[_frame_name(lr)], animate],
