@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import share, state
+from ui import share, state, style
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
+style.inject()
 page = st.navigation(
     [
         st.Page(
@@ -20,6 +21,7 @@ page = st.navigation(
         st.Page("app_pages/race.py", title="Optimizer race", icon=":material/sports_score:"),
         st.Page("app_pages/phase.py", title="Phase diagram", icon=":material/grid_on:"),
         st.Page("app_pages/rates.py", title="Convergence rates", icon=":material/trending_down:"),
+        st.Page("app_pages/network.py", title="Neural network", icon=":material/hub:"),
     ]
 )
 try:

@@ -8,3 +8,5 @@ if lessons.is_revealed(scene):
     lessons.reveal_view(scene, teacher)
 else:
     lessons.setup_view(scene, teacher)
+if not teacher:
+    lessons.glossary()

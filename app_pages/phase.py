@@ -17,11 +17,11 @@ st.markdown(
     "Gradient descent has no $\\beta$: it gets the one-dimensional slice only."
 )
 settings = controls_phase.sidebar()
-surface = settings.surface.surface
+surface = compute.surface_of(settings)
 data = explain.run_or_explain(
     lambda: compute.phase_data(
-        settings.surface.name,
-        settings.surface.params,
+        settings.surface,
+        settings.surface_params,
         settings.optimizer,
         settings.hyperparameters,
         settings.x0,
@@ -30,7 +30,7 @@ data = explain.run_or_explain(
         controls.LR_OPTIONS,
     )
 )
-layers = compute.layers(settings.surface.name, settings.surface.params)
+layers = compute.layers(settings.surface, settings.surface_params)
 
 left, right = st.columns([2, 1])
 run_chart = phase.run_figure(layers, surface, data.trajectory)

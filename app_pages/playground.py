@@ -8,8 +8,8 @@ from ui import compute, controls, explain, export, rates, scrub, state
 
 st.title("Playground")
 settings = controls.playground_sidebar()
-surface = settings.surface.surface
-trajectory = explain.run_or_explain(settings.run)
+surface = compute.surface_of(settings)
+trajectory = explain.run_or_explain(partial(compute.run, settings))
 
 if scrub.toggle():
     scrub.chart(settings)
@@ -17,9 +17,13 @@ else:
     st.plotly_chart(
         compute.path_figure((settings,), theory=True),
         key="playground_chart",
-        on_select=partial(controls.set_start_from_click, settings.surface, "playground_chart"),
+        on_select=partial(
+            controls.set_start_from_click, controls.SurfaceChoice.of(settings), "playground_chart"
+        ),
         selection_mode="points",
         width="stretch",
+        # Fills its element, whose height follows the window (ui/style.py).
+        height="stretch",
         theme=None,
     )
 explain.status(trajectory, surface)

@@ -1,5 +1,7 @@
 """Optimizer race: several update rules from the same start on the same surface."""
 
+from functools import partial
+
 import streamlit as st
 
 from ui import compute, controls, explain, share
@@ -10,8 +12,7 @@ if not racers:
     st.info("Pick at least one optimizer in the sidebar to start the race.")
     share.finish()
     st.stop()
-trajectories = [explain.run_or_explain(settings.run) for settings in racers]
-surface = racers[0].surface.surface
+trajectories = [explain.run_or_explain(partial(compute.run, settings)) for settings in racers]
 labels = tuple(t.optimizer.label() for t in trajectories)
 
 st.plotly_chart(

@@ -2,6 +2,7 @@
 steps to converge against the condition number κ for GD and momentum."""
 
 import math
+from functools import partial
 
 import streamlit as st
 
@@ -9,8 +10,8 @@ from ui import compute, controls, explain, rates
 
 st.title("Convergence rates")
 settings = controls.playground_sidebar()
-surface = settings.surface.surface
-trajectory = explain.run_or_explain(settings.run)
+surface = compute.surface_of(settings)
+trajectory = explain.run_or_explain(partial(compute.run, settings))
 
 st.subheader("Your run, one eigen-direction at a time")
 st.markdown(
@@ -82,7 +83,7 @@ st.markdown(
     "| $1 - \\frac{1}{\\sqrt\\kappa}$ "
     "| $\\sqrt\\kappa\\,\\ln\\frac{1}{\\varepsilon}$ |"
 )
-curvature = compute.quadratic_curvature(settings.surface.name, settings.surface.params)
+curvature = compute.quadratic_curvature(settings.surface, settings.surface_params)
 current_kappa = rates.condition_number(surface, curvature)
 sweep_args = (
     rates.SWEEP_KAPPAS,

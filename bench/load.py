@@ -382,19 +382,8 @@ class ProtocolClient:
             Seconds from sending to a new figure (None if the figure did not change), and to
             the end of the run.
         """
-        message = BackMsg()
-        request = message.rerun_script
-        request.query_string = self.query_string
-        request.page_script_hash = self.page_script_hash
-        context = request.context_info
-        context.timezone, context.locale = "UTC", "en-US"
-        context.url, context.color_scheme = self.base + "/", "light"
-        if widget_id is not None:
-            widget = request.widget_states.widgets.add()
-            widget.id = widget_id
-            widget.string_array_value.data.append(value)
         sent = time.perf_counter()
-        await self.websocket.send(message.SerializeToString())
+        await self.websocket.send(self.rerun_request(widget_id, value))
         new_figure = None
         while True:
             reply = ForwardMsg()
@@ -423,6 +412,21 @@ class ProtocolClient:
                     if status != ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY:
                         raise RuntimeError(f"the run ended with status {status}")
                     return new_figure, time.perf_counter() - sent
+
+    def rerun_request(self, widget_id: str | None = None, value: str | None = None) -> bytes:
+        """The ``BackMsg`` a tab sends to rerun the page (with ``widget_id`` set to ``value``)."""
+        message = BackMsg()
+        request = message.rerun_script
+        request.query_string = self.query_string
+        request.page_script_hash = self.page_script_hash
+        context = request.context_info
+        context.timezone, context.locale = "UTC", "en-US"
+        context.url, context.color_scheme = self.base + "/", "light"
+        if widget_id is not None:
+            widget = request.widget_states.widgets.add()
+            widget.id = widget_id
+            widget.string_array_value.data.append(value)
+        return message.SerializeToString()
 
     async def change(self, label: str, rng: random.Random) -> tuple[float, float]:
         """Move slider ``label`` one to three stops. Returns the seconds from sending the new
@@ -464,7 +468,7 @@ async def student(tab, session: Session, phases: Phases, seed: int) -> None:
             phases.arrived()
         await phases.go.wait()
         for _ in range(int(phases.seconds) + 1):  # at most one change a second
-            pause = rng.uniform(2.0, 5.0)
+            pause = rng.uniform(*phases.pause_s)
             if time.monotonic() + pause >= phases.deadline:
                 break
             await asyncio.sleep(pause)
@@ -495,6 +499,8 @@ class Phases:
     ready: int = 0
     deadline: float = 0.0
     started: float = 0.0  # monotonic time of the go signal
+    #: Each student's pause between moves is uniform in this range (s).
+    pause_s: tuple[float, float] = (2.0, 5.0)
 
     def arrived(self) -> None:
         self.ready += 1
@@ -504,8 +510,17 @@ class Phases:
             self.go.set()
 
 
-async def drive(base: str, server_pid: int, sessions: int, browsers: int, seconds: float, seed):
-    """Run ``sessions`` students, the first ``browsers`` of them in Chromium."""
+async def drive(
+    base: str,
+    server_pid: int,
+    sessions: int,
+    browsers: int,
+    seconds: float,
+    seed,
+    pause_s: tuple[float, float] = (2.0, 5.0),
+):
+    """Run ``sessions`` students, the first ``browsers`` of them in Chromium, each pausing
+    ``pause_s`` (uniform, seconds) between moves."""
     from playwright.async_api import async_playwright
 
     memory: list[tuple[float, float, float, float, float]] = []
@@ -513,7 +528,7 @@ async def drive(base: str, server_pid: int, sessions: int, browsers: int, second
     started = time.monotonic()
     sampler = asyncio.create_task(sample_memory(server_pid, started, stop, memory))
     results = [Session(i, "browser" if i < browsers else "protocol") for i in range(sessions)]
-    phases = Phases(sessions, seconds, asyncio.Semaphore(ARRIVING_AT_ONCE))
+    phases = Phases(sessions, seconds, asyncio.Semaphore(ARRIVING_AT_ONCE), pause_s=pause_s)
     async with async_playwright() as playwright:
         browser = None
         if browsers:

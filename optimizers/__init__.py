@@ -8,12 +8,16 @@
 """
 
 from optimizers.registry import OPTIONS, Optimizer, get, hyperparameters, names
-from optimizers.runner import Trajectory, run, stability_explanation
-from optimizers.sweep import SweepResult, sweep
+from optimizers.runner import STATUS_WORDS, Trajectory, run, stability_explanation, status_label
+from optimizers.spec import RunSpec
+from optimizers.sweep import OUTCOMES, SweepResult, sweep
 
 __all__ = [
     "OPTIONS",
+    "OUTCOMES",
+    "STATUS_WORDS",
     "Optimizer",
+    "RunSpec",
     "SweepResult",
     "Trajectory",
     "get",
@@ -21,5 +25,6 @@ __all__ = [
     "names",
     "run",
     "stability_explanation",
+    "status_label",
     "sweep",
 ]

@@ -10,13 +10,14 @@ the single run at ``lrs[i]``: the same points, the same stop step, the same stat
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from optimizers import stopping
 from optimizers.registry import Optimizer
-from optimizers.runner import _check_run_arguments
+from optimizers.runner import _check_run_arguments, run
+from optimizers.sweep import sweep
 from surfaces.base import Surface, as_point
 
 #: The most learning rates one batch may hold (40 stops × 300 steps is the scrub's budget).
@@ -38,11 +39,8 @@ class LrPaths:
     last_steps : ndarray of int (n,)
         k, the last step of each run: ``points[i, : last_steps[i] + 1]`` is its path.
     statuses : tuple of str
-        What :func:`optimizers.run` says for each row: ``'converged'``, ``'diverged'`` or
-        ``'max_steps'``.
-    reasons : tuple of str
-        Why a diverged row stopped: ``'nonfinite'``, ``'escaped'``, ``'ceiling'`` or
-        ``'growing'`` (slowly, caught at the end); ``''`` for the others.
+        What :func:`optimizers.run` says for each row: ``'converged'``, ``'diverged'``,
+        ``'bouncing'``, ``'stopped'``, ``'undefined'`` or ``'max_steps'``.
     """
 
     lrs: np.ndarray
@@ -50,7 +48,6 @@ class LrPaths:
     losses: np.ndarray
     last_steps: np.ndarray
     statuses: tuple[str, ...]
-    reasons: tuple[str, ...]
 
     def path(self, index: int) -> np.ndarray:
         """The points of run ``index``, without the NaN padding."""
@@ -72,15 +69,18 @@ def lr_paths(
     r"""Run ``optimizer`` once per learning rate in ``lrs``, all in one NumPy loop.
 
     Every row follows :func:`optimizers.run` with exact gradients: at step k it evaluates
-    f(x_k) and ∇f(x_k), stops when ‖∇f(x_k)‖ < ``tol`` (converged) or when x_k is not finite,
-    leaves the escape disc or passes the loss ceiling (diverged), and otherwise steps with
+    f(x_k) and ∇f(x_k); its path ends before x_k where x_k overflowed, left the escape disc
+    where f is undefined, or f or ∇f is undefined there, and at x_k where it left the escape
+    disc, passed the loss ceiling or converged (‖∇F(x_k)‖ < ``tol``, F = f + (λ/2)‖x‖²), or
+    where the next step is exactly zero (gradient descent, AdaGrad, Newton); otherwise it
+    steps with
 
     .. math:: \tilde g_k = \min\!\Big(1, \frac{c}{\lVert g_k\rVert}\Big) g_k + \lambda x_k,
         \qquad \eta_k = \frac{\eta_i}{1 + d\,k}
 
-    (clip c, weight decay λ and decay d from ``optimizer``; η_i = ``lrs[i]``). A row that
-    used its whole budget is *diverged* when it is growing slowly
-    (:func:`optimizers.stopping.still_growing`), else *max_steps* (still moving).
+    (clip c, weight decay λ and decay d from ``optimizer``; η_i = ``lrs[i]``). Each row's
+    status is :func:`optimizers.sweep`'s outcome for its learning rate, which equals the
+    runner's cell for cell (a rule with clipping, which the sweep lacks, asks the runner).
 
     Parameters
     ----------
@@ -116,85 +116,107 @@ def lr_paths(
     needs_hessian = getattr(rule, "NEEDS_HESSIAN", False)
     hyper = {key: value for key, value in optimizer.hyperparameters.items() if key != "lr"}
     clip, weight_decay, decay = optimizer.clip, optimizer.weight_decay, optimizer.decay
+    stoppable = optimizer.name in stopping.STOPPABLE
     lr0 = lrs[:, None]
 
     points = np.full((count, steps + 1, 2), np.nan)
     losses = np.full((count, steps + 1), np.nan)
     last_steps = np.full(count, steps, dtype=int)
-    statuses = np.full(count, "max_steps", dtype=object)
-    reasons = np.full(count, "", dtype=object)
     cx, cy = surface.center
-    radius_sq = stopping.escape_radius(surface) ** 2
+    radius_sq = float(stopping.escape_radius_sq(surface, start[0], start[1]))
 
     p = np.repeat(start[None, :].astype(float), count, axis=0)
     state = rule.init(p)
     alive = np.ones(count, dtype=bool)
     with np.errstate(all="ignore"):
         loss0 = float(surface._value(start[0], start[1]))
-        if not np.isfinite(loss0):
+        g0 = surface._gradient(start[0], start[1])
+        if not (np.isfinite(loss0) and np.all(np.isfinite(g0))):
             raise ValueError(
-                f"The loss is not defined at x0 = {tuple(start)}: choose another start."
+                f"The loss or its gradient is not defined at x0 = {tuple(start)}: "
+                "choose another start."
             )
         ceiling = float(stopping.loss_ceiling(surface, loss0))
+        # Where each row's path ends, in optimizers.run's order of checks: a point that
+        # overflowed, left the escape disc or where f or ∇f is undefined ends the path before
+        # it (an escaped point where both are defined is drawn), a loss over the ceiling,
+        # convergence or a zero step after it.
         for k in range(steps + 1):
             x, y = p[:, 0], p[:, 1]
             loss = np.broadcast_to(surface._value(x, y), count)
-            gx, gy = (np.broadcast_to(g, count) for g in surface._gradient(x, y))
-            norm = np.hypot(gx, gy)
-            finite = np.isfinite(loss) & np.isfinite(norm) & np.isfinite(x + y)
-            # The runner records a point only once f and ∇f are finite there.
-            undefined = alive & ~finite
-            _stop(undefined, k - 1, "diverged", "nonfinite", last_steps, statuses, reasons)
-            if k == 0 and undefined.any():
-                raise ValueError(f"The gradient is not defined at x0 = {tuple(start)}.")
-            alive &= finite
+            raw_x, raw_y = (np.broadcast_to(g, count) for g in surface._gradient(x, y))
+            gx, gy = raw_x, raw_y
+            finite = np.isfinite(x + y)
+            defined = finite & np.isfinite(loss) & np.isfinite(gx) & np.isfinite(gy)
+            far = alive & finite & ((x - cx) * (x - cx) + (y - cy) * (y - cy) > radius_sq)
+            ended_before = alive & (~finite | (far & ~defined) | (~far & ~defined))
+            last_steps[ended_before] = k - 1
+            alive &= ~ended_before
             points[alive, k] = p[alive]
             losses[alive, k] = loss[alive]
-            escaped = alive & ((x - cx) ** 2 + (y - cy) ** 2 > radius_sq)
-            _stop(escaped, k, "diverged", "escaped", last_steps, statuses, reasons)
-            alive &= ~escaped
-            exploded = alive & (loss > ceiling)
-            _stop(exploded, k, "diverged", "ceiling", last_steps, statuses, reasons)
-            alive &= ~exploded
-            settled = alive & (norm < tol)
-            _stop(settled, k, "converged", "", last_steps, statuses, reasons)
-            alive &= ~settled
+            if weight_decay:  # the objective f + (λ/2)‖x‖² decides convergence
+                gx, gy = gx + weight_decay * x, gy + weight_decay * y
+            norm = np.hypot(gx, gy)
+            ended = alive & (far | (loss > ceiling) | (norm < tol) | (norm == 0.0))
+            last_steps[ended] = k
+            alive &= ~ended
             if k == steps or not alive.any():
                 break
-            g = np.stack((gx, gy), axis=-1)
-            if clip is not None:
-                # math.hypot, as the runner's: NumPy's hypot may differ in the last bit.
-                size = np.array([math.hypot(gx_, gy_) for gx_, gy_ in g.tolist()])[:, None]
-                # Only a gradient longer than the clip is scaled, as in the runner.
-                g = np.where(size > clip, g * (clip / size), g)
-            if weight_decay:
-                g = g + weight_decay * p
+            if clip is None:
+                g = np.stack((gx, gy), axis=-1)  # ∇f + λx, as the runner adds them
+            else:  # the runner clips ∇f, then adds λx
+                g = _clipped(np.stack((raw_x, raw_y), axis=-1), clip)
+                if weight_decay:
+                    g = g + weight_decay * p
             lr = lr0 / (1.0 + decay * k) if decay else lr0
             if needs_hessian:
-                p, state = rule.step(p, g, state, lr=lr, hessian=surface._hessian_at(p))
+                hessian = surface._hessian_at(p)
+                hessian[:, 0, 0] += weight_decay
+                hessian[:, 1, 1] += weight_decay
+                new_p, state = rule.step(p, g, state, lr=lr, hessian=hessian)
             else:
-                p, state = rule.step(p, g, state, lr=lr, **hyper)
-
-    if steps >= 8:
-        running = np.flatnonzero(statuses == "max_steps")
-        if running.size:
-            mark = stopping.quarter_mark(steps)
-            distances = np.hypot(points[running, :, 0] - cx, points[running, :, 1] - cy)
-            growing = stopping.still_growing(
-                losses[running, 0],
-                losses[running, mark],
-                losses[running, steps],
-                distances[:, mark],
-                distances[:, steps],
-            )
-            statuses[running[growing]] = "diverged"
-            reasons[running[growing]] = "growing"
-    return LrPaths(lrs, points, losses, last_steps, tuple(statuses), tuple(reasons))
+                new_p, state = rule.step(p, g, state, lr=lr, **hyper)
+            if stoppable:
+                delta = new_p - p
+                stopped = alive & (delta[:, 0] * delta[:, 0] + delta[:, 1] * delta[:, 1] == 0.0)
+                last_steps[stopped] = k
+                alive &= ~stopped
+            p = new_p
+    statuses = _statuses(surface, optimizer, lrs, x0, steps, tol)
+    return LrPaths(lrs, points, losses, last_steps, statuses)
 
 
-def _stop(mask, step, status, reason, last_steps, statuses, reasons) -> None:
-    """Record that the rows in ``mask`` stopped at ``step`` with ``status``."""
-    if mask.any():
-        last_steps[mask] = step
-        statuses[mask] = status
-        reasons[mask] = reason
+def _clipped(g: np.ndarray, clip: float) -> np.ndarray:
+    """Each row of ``g`` scaled to norm ``clip`` where it is longer, as the runner does it
+    (math.hypot: NumPy's hypot may differ in the last bit)."""
+    size = np.array([math.hypot(gx, gy) for gx, gy in g.tolist()])[:, None]
+    return np.where(size > clip, g * (clip / size), g)
+
+
+def _statuses(surface, optimizer, lrs, x0, steps, tol) -> tuple[str, ...]:
+    """What :func:`optimizers.run` says for each learning rate: the sweep's outcome, which
+    equals it cell for cell; the sweep has no clipping, so a clipped rule asks the runner."""
+    if optimizer.clip is None:
+        hyper = {key: v for key, v in optimizer.hyperparameters.items() if key != "lr"}
+        result = sweep(
+            surface,
+            optimizer.name,
+            x0=x0,
+            steps=steps,
+            tol=tol,
+            lr=lrs,
+            decay=optimizer.decay,
+            weight_decay=optimizer.weight_decay,
+            **hyper,
+        )
+        return tuple(result.statuses.tolist())
+    return tuple(
+        run(
+            surface,
+            replace(optimizer, hyperparameters={**optimizer.hyperparameters, "lr": float(lr)}),
+            x0=x0,
+            steps=steps,
+            tol=tol,
+        ).status
+        for lr in lrs
+    )

@@ -7,13 +7,36 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import stopping
+from optimizers import domain, stopping
+from optimizers.newton import direction as newton_direction
 from optimizers.registry import Optimizer
 from surfaces.base import Surface, as_point
-from surfaces.curvature import curvature
 
 #: The most steps one run may take: 100,000 steps run in about a second.
 MAX_STEPS = 100_000
+
+
+#: Each status :func:`run` can return, in the words a student reads.
+STATUS_WORDS = {
+    "converged": "converged",
+    "diverged": "diverged",
+    "bouncing": "bouncing without settling",
+    "stopped": "stopped moving",
+    "undefined": "left the domain of f",
+    "max_steps": "still moving",
+}
+
+
+def status_label(status: str) -> str:
+    """The student's words for a run's ``status``: ``'max_steps'`` → ``'still moving'``.
+
+    >>> status_label("max_steps")
+    'still moving'
+    """
+    try:
+        return STATUS_WORDS[status]
+    except KeyError:
+        raise ValueError(f"Unknown status {status!r}; one of {list(STATUS_WORDS)}.") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,16 +48,18 @@ class Trajectory:
     points : ndarray (k + 1, 2)
         x₀, x₁, …, x_k; ``points[0]`` is the start.
     losses : ndarray (k + 1,)
-        f at each point.
+        f at each point (the surface as plotted, without the weight-decay term).
     gradients : ndarray (k + 1, 2)
         The exact gradient at each point (also for stochastic runs, where the update used a
         noisy estimate of it).
     grad_norms : ndarray (k + 1,)
-        ‖∇f‖ at each point.
+        ‖∇F‖ at each point, F = f + (λ/2)‖x‖² the objective with weight decay λ (‖∇f‖ when
+        λ = 0): the norm the convergence test uses.
     lrs : ndarray (k,)
         The learning rate of each step taken (constant unless ``decay`` > 0).
     status : str
-        ``'converged'`` (‖∇f‖ < tol), ``'diverged'`` or ``'max_steps'``.
+        One of :data:`STATUS_WORDS`: ``'converged'``, ``'diverged'``, ``'bouncing'``,
+        ``'stopped'``, ``'undefined'`` or ``'max_steps'`` (defined in :func:`run`).
     message : str
         One sentence or two for a student: what happened, where, and why.
     optimizer : Optimizer
@@ -79,11 +104,39 @@ def run(
 ) -> Trajectory:
     """Run ``optimizer`` on ``surface`` from ``x0`` for at most ``steps`` steps.
 
-    Each step k: evaluate f and the exact gradient at x_k; stop if ‖∇f(x_k)‖ < ``tol``
-    (converged) or if x_k is non-finite, far off the plot or at an absurd loss (diverged);
-    otherwise draw the gradient the rule sees (the exact one, a mini-batch estimate, or the
-    exact one plus N(0, noise²) per coordinate), clip it, add weight decay, and step.
+    The objective is F(x) = f(x) + (λ/2)‖x‖² with λ = ``optimizer.weight_decay`` (0 by
+    default): the rule steps along ∇F = ∇f + λx (Newton with the Hessian ∇²f + λI), and
+    convergence, messages and the stationary point reported are those of F.
 
+    Each step k evaluates f and the exact gradient at x_k and checks, in this order:
+
+    - **diverged**: the iterates are leaving every bounded region. x_k overflowed to ±∞;
+      or x_k is farther from the plot's centre than ``stopping.escape_radius`` (20
+      half-diagonals of the plot) plus the start's own distance from it; or f(x_k)
+      overflowed to infinity; or f(x_k) passed ``stopping.loss_ceiling``, 10⁴ × the
+      largest |f| within the escape radius (no bounded orbit gets there). Never decided by
+      comparing two samples of the loss.
+    - **undefined**: x_k is finite but f or ∇f is not defined there (it left the domain of
+      f, "log needs x > 0", or reached a kink such as a cone's tip); the message names the
+      function and the point. The path ends at the last point where both are defined.
+    - **converged**: ‖∇F(x_k)‖ < ``tol`` (or exactly 0). The message says when the point is
+      a saddle, a maximum, or a degenerate point that is not a minimum.
+    - **stopped**: gradient descent, AdaGrad or Newton (no noise, no mini-batches) made a
+      step of exactly zero, x_{k+1} = x_k, so every later step is zero too, without meeting
+      the tolerance. The message says why (the step is below the rounding of the
+      coordinates; AdaGrad's rates have decayed to nothing; Newton's step is zero because
+      the gradient lies outside the range of a singular Hessian).
+
+    If none of these happens within the budget, the run is:
+
+    - **bouncing**: it stays in a bounded region without settling. At some checkpoint
+      T = 32, 64, 128, … ≤ ``steps`` its largest step in [3T/4, T) was no larger than in
+      [T/2, 3T/4) and smaller by at most 0.1 % per step, and its lowest loss did not fall
+      (``stopping.not_settling``): a cycle, chaos, or a noisy gradient.
+    - **max_steps** ("still moving"): otherwise.
+
+    Every verdict but "still moving" is established by a fixed step of the run, so running
+    the same settings with a larger budget gives the same verdict.
     Parameters
     ----------
     surface : Surface
@@ -119,47 +172,83 @@ def run(
     hyper = {key: value for key, value in optimizer.hyperparameters.items() if key != "lr"}
     clip, weight_decay = optimizer.clip, optimizer.weight_decay
     lr0, decay = optimizer.lr, optimizer.decay
+    # A zero step is final only where the next step cannot be larger: same point, same step.
+    stoppable = optimizer.name in stopping.STOPPABLE and not oracle.stochastic
 
     points = np.empty((steps + 1, 2))
     losses = np.empty(steps + 1)
     gradients = np.empty((steps + 1, 2))
     norms = np.empty(steps + 1)
     lrs = np.empty(steps)
+    sx, sy = float(p[0]), float(p[1])
     cx, cy = surface.center
-    radius_sq = stopping.escape_radius(surface) ** 2
+    radius_sq = float(stopping.escape_radius_sq(surface, sx, sy))
     value, gradient_at = surface._value, surface._gradient  # arguments validated above
-    x, y = float(p[0]), float(p[1])
+    x, y = sx, sy
     # Elementwise rules run on plain floats, one coordinate at a time: the same functions the
     # sweep runs on arrays, about twenty times faster per step than on (2,) arrays.
     state_x, state_y = rule.init(x), rule.init(y)
     status, stop, reason = "max_steps", steps, ""
     newton_notes: dict[str, int] = {}
+    # The bouncing test's windows (optimizers.stopping): largest squared step and lowest loss
+    # in [T/2, 3T/4) and [3T/4, T) before checkpoint T.
+    mark, bounced_at = stopping.FIRST_CHECK, 0
+    window_steps, window_lows = [0.0, 0.0], [math.inf, math.inf]
 
     with np.errstate(all="ignore"):
         loss0 = float(value(x, y))
-        if not math.isfinite(loss0):
-            raise ValueError(f"The loss is not defined at x0 = {(x, y)}: choose another start.")
+        g0 = gradient_at(x, y)
+        if not (math.isfinite(loss0) and math.isfinite(float(g0[0]) + float(g0[1]))):
+            why = domain.reason(surface, x, y)
+            raise ValueError(
+                f"The {'loss' if not math.isfinite(loss0) else 'gradient'} is not defined at "
+                f"x0 = {(x, y)}{': ' + why if why else ''}: choose another start."
+            )
         ceiling = float(stopping.loss_ceiling(surface, loss0))
         for k in range(steps + 1):
+            if not math.isfinite(x + y):
+                status, stop, reason = "diverged", k - 1, "nonfinite"
+                break
             loss = float(value(x, y))
             gx, gy = gradient_at(x, y)
             gx, gy = float(gx), float(gy)
-            norm = math.hypot(gx, gy)
-            if not (math.isfinite(loss) and math.isfinite(norm) and math.isfinite(x + y)):
-                status, stop, reason = "diverged", k - 1, "nonfinite"
+            defined = math.isfinite(loss) and math.isfinite(gx) and math.isfinite(gy)
+            # Escaped: beyond the escape radius of the plot and of the start (a far start
+            # is not a divergence).
+            if (x - cx) * (x - cx) + (y - cy) * (y - cy) > radius_sq:
+                status, stop = "diverged", k if defined else k - 1
+                reason = "escaped" if defined else "escaped next"
+                if defined:
+                    points[k], losses[k], gradients[k] = (x, y), loss, (gx, gy)
+                    norms[k] = math.hypot(gx + weight_decay * x, gy + weight_decay * y)
+                break
+            if not defined:
+                if domain.reason(surface, x, y):
+                    status, stop, reason = "undefined", k - 1, "undefined"
+                else:
+                    status, stop, reason = "diverged", k - 1, "overflow"
                 break
             points[k] = x, y
-            losses[k], norms[k] = loss, norm
-            gradients[k] = gx, gy
-            if (x - cx) ** 2 + (y - cy) ** 2 > radius_sq:
-                status, stop, reason = "diverged", k, "escaped"
-                break
+            losses[k], gradients[k] = loss, (gx, gy)
+            if weight_decay:  # the objective is f + (λ/2)‖x‖²: its gradient decides
+                norm = math.hypot(gx + weight_decay * x, gy + weight_decay * y)
+            else:
+                norm = math.hypot(gx, gy)
+            norms[k] = norm
             if loss > ceiling:
                 status, stop, reason = "diverged", k, "ceiling"
                 break
-            if norm < tol:
+            if norm < tol or norm == 0.0:
                 status, stop = "converged", k
                 break
+            if k == mark:
+                if not bounced_at and stopping.not_settling(*window_steps, *window_lows, mark):
+                    bounced_at = mark
+                mark *= 2
+                window_steps, window_lows = [0.0, 0.0], [math.inf, math.inf]
+            half = 4 * k >= 3 * mark
+            if 2 * k >= mark and loss < window_lows[half]:
+                window_lows[half] = loss
             if k == steps:
                 break
             ux, uy = oracle(x, y, gx, gy)
@@ -172,27 +261,31 @@ def run(
             lr = lr0 / (1.0 + decay * k) if decay else lr0
             lrs[k] = lr
             if needs_hessian:
-                # Newton's step x − lr·H⁻¹g, solved in floats like the elementwise rules.
+                # Newton's step x − lr·H⁻¹g on the objective, whose Hessian is H_f + λI; solved
+                # in floats like the elementwise rules.
                 hxx, hxy, hyy = (float(entry) for entry in surface._hessian(x, y))
+                hxx, hyy = hxx + weight_decay, hyy + weight_decay
                 _note_newton_hessian(hxx, hxy, hyy, k, newton_notes)
                 dx, dy = rule.direction_xy(hxx, hxy, hyy, ux, uy)
-                x, y = x - lr * dx, y - lr * dy
+                new_x, new_y = x - lr * dx, y - lr * dy
             else:
-                x, state_x = rule.step(x, ux, state_x, lr=lr, **hyper)
-                y, state_y = rule.step(y, uy, state_y, lr=lr, **hyper)
+                new_x, state_x = rule.step(x, ux, state_x, lr=lr, **hyper)
+                new_y, state_y = rule.step(y, uy, state_y, lr=lr, **hyper)
+            # Products, not ** 2: Python's float power raises OverflowError instead of giving ∞.
+            step_x, step_y = new_x - x, new_y - y
+            step_sq = step_x * step_x + step_y * step_y
+            if step_sq == 0.0 and stoppable:
+                status, stop, reason = "stopped", k, "zero step"
+                break
+            if 2 * k >= mark and step_sq > window_steps[half]:
+                window_steps[half] = step_sq
+            x, y = new_x, new_y
 
-    if stop < 0:  # x0 itself gave a non-finite gradient
-        raise ValueError(f"The gradient is not defined at x0 = {(x, y)}: choose another start.")
+    if status == "max_steps" and bounced_at:
+        status = "bouncing"
     points, losses = points[: stop + 1].copy(), losses[: stop + 1].copy()
     gradients, norms = gradients[: stop + 1].copy(), norms[: stop + 1].copy()
     lrs = lrs[:stop].copy()
-    if status == "max_steps" and steps >= 8:
-        mark = stopping.quarter_mark(steps)
-        distances = np.hypot(points[:, 0] - cx, points[:, 1] - cy)
-        if stopping.still_growing(
-            losses[0], losses[mark], losses[-1], distances[mark], distances[-1]
-        ):
-            status, reason = "diverged", "growing"
     message = _message(
         surface,
         optimizer,
@@ -204,6 +297,8 @@ def run(
         tol,
         stochastic=oracle.stochastic,
         newton_notes=newton_notes,
+        bad_point=(x, y),
+        bounced_at=bounced_at,
     )
     return Trajectory(
         points, losses, gradients, norms, lrs, status, message, optimizer, oracle.updates_per_epoch
@@ -313,8 +408,31 @@ def stability_explanation(optimizer: Optimizer, lam_max: float) -> str | None:
     return f"lr·λmax = {product:.3g} > {text}"
 
 
+def _objective_hessian(surface, optimizer, point) -> np.ndarray:
+    """∇²F = ∇²f + λI at ``point``, the curvature the rule actually meets."""
+    return surface.hessian(point) + optimizer.weight_decay * np.eye(2)
+
+
+def _objective_value(surface, optimizer, point) -> float:
+    return float(surface._value_at(point[0], point[1])) + 0.5 * optimizer.weight_decay * float(
+        point[0] ** 2 + point[1] ** 2
+    )
+
+
 def _message(
-    surface, optimizer, status, reason, points, losses, norms, tol, *, stochastic, newton_notes
+    surface,
+    optimizer,
+    status,
+    reason,
+    points,
+    losses,
+    norms,
+    tol,
+    *,
+    stochastic,
+    newton_notes,
+    bad_point,
+    bounced_at,
 ) -> str:
     k = len(points) - 1
     last = points[-1]
@@ -329,35 +447,152 @@ def _message(
             f"At step {newton_notes['indefinite']} the Hessian was not positive definite, so "
             "the Newton step pointed at a stationary point that is not a minimum."
         )
+    gradient_words = "gradient norm of f + (λ/2)‖x‖²" if optimizer.weight_decay else "gradient norm"
 
     if status == "converged":
         text = (
-            f"Converged in {_count(k, 'step')} to {_fmt_point(last)}: the gradient norm fell below "
-            f"{tol:g}; loss {losses[-1]:.6g}."
+            f"Converged in {_count(k, 'step')} to {_fmt_point(last)}: the {gradient_words} fell "
+            f"below {tol:g}; loss {losses[-1]:.6g}."
         )
-        kind = curvature(surface, last).kind
-        if kind in ("saddle", "maximum"):
-            text += f" This point is a {kind}, not a minimum: the gradient is zero there too."
-    elif status == "max_steps":
-        text = (
-            f"Still moving after {_count(k, 'step')} at {_fmt_point(last)}: loss {losses[-1]:.6g}, "
-            f"gradient norm {norms[-1]:.2g}."
-        )
-        if stochastic:
-            text += (
-                " The noisy gradient keeps it bouncing around the minimum; a decaying learning "
-                "rate lets it settle."
+        text += _stationary_point_words(surface, optimizer, last)
+    elif status in ("max_steps", "bouncing"):
+        if status == "max_steps":
+            text = (
+                f"Still moving after {_count(k, 'step')} at {_fmt_point(last)}: loss "
+                f"{losses[-1]:.6g}, {gradient_words} {norms[-1]:.2g}."
             )
+        else:
+            tail = points[k // 2 :]
+            centre = tail.mean(axis=0)
+            reach = float(np.max(np.hypot(*(tail - centre).T)))
+            text = (
+                f"Bouncing: after {_count(k, 'step')} it stays within {reach:.3g} of "
+                f"{_fmt_point(centre)} but does not settle (from step {bounced_at // 2} to "
+                f"{bounced_at} its largest step stopped shrinking and its lowest loss stopped "
+                f"falling); loss {losses[-1]:.6g}."
+            )
+        text += _moving_words(surface, optimizer, points, stochastic)
+    elif status == "stopped":
+        text = _stopped_text(surface, optimizer, points, norms)
+    elif status == "undefined":
+        why = domain.reason(surface, *bad_point)
+        where = (
+            "is a point where the gradient is undefined"
+            if why.startswith("the gradient")
+            else "is outside the domain of f"
+        )
+        text = f"Stopped at step {k}: the next point {_fmt_point(bad_point)} {where}: {why}."
     else:
-        text = _divergence_text(surface, optimizer, reason, points, losses)
+        text = _divergence_text(surface, optimizer, reason, points, losses, bad_point)
     return " ".join([text, *notes])
 
 
-def _divergence_text(surface, optimizer, reason, points, losses) -> str:
+def _stationary_point_words(surface, optimizer, point) -> str:
+    """What kind of stationary point a converged run found (the objective's Hessian)."""
+    with np.errstate(all="ignore"):
+        hessian = _objective_hessian(surface, optimizer, point)
+        if not np.all(np.isfinite(hessian)):
+            return ""
+        low, high = np.linalg.eigvalsh(hessian)
+    tiny = 1e-9 * max(1.0, abs(low), abs(high))
+    if low > tiny:
+        return ""
+    if high < -tiny:
+        return " This point is a maximum, not a minimum: the gradient is zero there too."
+    if low < -tiny:
+        return " This point is a saddle, not a minimum: the gradient is zero there too."
+    # A singular Hessian cannot tell: look for a lower loss on two small circles around it.
+    here = _objective_value(surface, optimizer, point)
+    angles = np.linspace(0.0, 2.0 * np.pi, 24, endpoint=False)
+    for radius in (1e-3, 1e-2):
+        r = radius * surface.half_diagonal
+        probes = point + r * np.column_stack((np.cos(angles), np.sin(angles)))
+        values = surface._value_at(probes[:, 0], probes[:, 1]) + 0.5 * optimizer.weight_decay * (
+            probes**2
+        ).sum(axis=1)
+        lowest = int(np.nanargmin(np.where(np.isfinite(values), values, np.inf)))
+        if values[lowest] < here:
+            return (
+                " This point is not a minimum: the Hessian is singular here, so the curvature "
+                "cannot tell, but the loss is lower nearby "
+                f"({values[lowest]:.3g} at {_fmt_point(probes[lowest])} < {here:.3g})."
+            )
+    return (
+        " The Hessian is singular here, so the curvature cannot tell whether this is a "
+        "minimum; no point nearby has a lower loss."
+    )
+
+
+def _moving_words(surface, optimizer, points, stochastic) -> str:
+    """Why a run that has not converged is still moving, where that can be said for sure."""
+    if stochastic:
+        tail = points[len(points) // 2 :]
+        centre = tail.mean(axis=0)
+        reach = float(np.max(np.hypot(*(tail - centre).T)))
+        with np.errstate(all="ignore"):
+            hessian = _objective_hessian(surface, optimizer, centre)
+            gradient = surface.gradient(centre) + optimizer.weight_decay * centre
+            finite = np.all(np.isfinite(hessian)) and np.all(np.isfinite(gradient))
+            definite = finite and np.linalg.eigvalsh(hessian)[0] > 0
+        # Around a minimum: the quadratic model's minimum lies inside the region it covers.
+        if definite and float(np.hypot(*np.linalg.solve(hessian, gradient))) <= reach:
+            if optimizer.decay:
+                return (
+                    " The noisy gradient keeps it moving around the minimum; the decaying "
+                    f"learning rate (now {optimizer.lr_at(len(points) - 1):.3g}) shrinks its "
+                    "swings slowly."
+                )
+            return (
+                " The noisy gradient keeps it bouncing around the minimum; a decaying learning "
+                "rate lets it settle."
+            )
+        return ""
+    if surface.is_quadratic:
+        lam_max = float(np.linalg.eigvalsh(_objective_hessian(surface, optimizer, points[0]))[-1])
+        why = stability_explanation(optimizer, lam_max) if lam_max > 0 else None
+        if why:
+            return f" On this quadratic {why}: its swings grow every step, so it will diverge."
+    return ""
+
+
+def _stopped_text(surface, optimizer, points, norms) -> str:
+    k = len(points) - 1
+    at = f"Stopped at step {k} at {_fmt_point(points[-1])}: "
+    if optimizer.name == "newton":
+        hessian = _objective_hessian(surface, optimizer, points[-1])
+        gradient = surface.gradient(points[-1]) + optimizer.weight_decay * points[-1]
+        if not np.any(newton_direction(hessian, gradient)):
+            return at + (
+                "Newton's step is zero because the Hessian is singular and the gradient "
+                f"(norm {norms[-1]:.2g}) lies outside its range, so the pseudo-inverse has no "
+                "direction to step along; this is not a minimum criterion."
+            )
+    if optimizer.name == "adagrad":
+        return at + (
+            "AdaGrad's rates have decayed to nothing: the summed squared gradients make each "
+            "step smaller than the rounding of the coordinates, while the gradient norm is "
+            f"still {norms[-1]:.2g}."
+        )
+    return at + (
+        "each step is smaller than the rounding of the coordinates, so the point no longer "
+        f"moves; the gradient norm is still {norms[-1]:.2g}."
+    )
+
+
+def _divergence_text(surface, optimizer, reason, points, losses, bad_point) -> str:
     k = len(points) - 1
     last = points[-1]
     if reason == "nonfinite":
         what = f"Diverged at step {k + 1}: the next point overflowed to infinity"
+    elif reason == "overflow":
+        what = (
+            f"Diverged at step {k + 1}: at the next point {_fmt_point(bad_point)} the loss "
+            "overflowed to infinity"
+        )
+    elif reason == "escaped next":  # f overflowed out there: the path ends one point short
+        what = (
+            f"Diverged at step {k + 1}: the point flew far off the plot to {_fmt_point(bad_point)}"
+        )
     elif reason == "escaped":
         if losses[-1] < losses[0]:
             return (
@@ -365,24 +600,27 @@ def _divergence_text(surface, optimizer, reason, points, losses) -> str:
                 f"{_fmt_point(last)}: in that direction this surface has no minimum."
             )
         what = f"Diverged at step {k}: the point flew far off the plot to {_fmt_point(last)}"
-    elif reason == "ceiling":
-        what = f"Diverged at step {k}: the loss exploded to {losses[-1]:.3g}"
     else:
-        mark = stopping.quarter_mark(k)
-        what = (
-            f"Diverging: the loss grew from {losses[mark]:.3g} at step {mark} to "
-            f"{losses[-1]:.3g} at step {k}"
-        )
-    hessian = surface.hessian(points[0] if surface.is_quadratic else last)
+        what = f"Diverged at step {k}: the loss exploded to {losses[-1]:.3g}"
+    return f"{what}; {_why_diverged(surface, optimizer, points)}."
+
+
+def _why_diverged(surface, optimizer, points) -> str:
+    """The quadratic model's reason (lr·λmax against its limit) where that model applies: on a
+    quadratic anywhere, elsewhere with the Hessian where the run started."""
     with np.errstate(all="ignore"):
+        hessian = _objective_hessian(surface, optimizer, points[0])
         eigenvalues = np.linalg.eigvalsh(hessian) if np.all(np.isfinite(hessian)) else None
     why = None
     if eigenvalues is not None and eigenvalues[-1] > 0:
         why = stability_explanation(optimizer, float(eigenvalues[-1]))
-        if why and reason == "growing":
-            why += ": just past the stability limit, so it grows slowly"
+    if why and not surface.is_quadratic:
+        why = f"at the start {why}, too large for the curvature there"
     if why is None and optimizer.name in ("gd", "momentum", "nesterov"):
-        why = "the learning rate is too large for the curvature along the path"
+        if surface.is_quadratic:
+            why = "the steps grew where the quadratic bowl has no minimum"
+        else:
+            why = "the learning rate is too large for the steeper curvature the path met"
     elif why is None:
         why = "the steps overshoot faster than the rule can shrink them"
-    return f"{what}; {why}."
+    return why

@@ -6,10 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import stopping
+from optimizers import domain, stopping
 from optimizers.registry import OPTIONS, RULES, get, hyperparameters
 from optimizers.runner import _check_run_arguments
 from surfaces.base import Surface, as_point
+
+#: ``OUTCOMES[code]`` is the status :func:`optimizers.run` gives the cell's run.
+OUTCOMES = ("converged", "max_steps", "diverged", "bouncing", "stopped", "undefined")
+CONVERGED, MAX_STEPS, DIVERGED, BOUNCING, STOPPED, UNDEFINED = range(len(OUTCOMES))
 
 
 @dataclass(frozen=True, eq=False)
@@ -19,21 +23,31 @@ class SweepResult:
     Attributes
     ----------
     steps_to_converge : ndarray of int
-        First step k with ‖∇f(x_k)‖ < tol; -1 where that never happened.
+        First step k with ‖∇F(x_k)‖ < tol (F = f + (λ/2)‖x‖²); -1 where that never happened.
     diverged : ndarray of bool
         The cell's run diverged (same rules as :func:`optimizers.run`).
     final_loss : ndarray of float
-        f at the last point; NaN where diverged.
+        f at the last point; NaN where diverged (at the last defined point where undefined).
+    outcome : ndarray of int8
+        The cell's status as a code: ``OUTCOMES[outcome]`` is what :func:`optimizers.run`
+        says (``CONVERGED`` 0, ``MAX_STEPS`` 1, ``DIVERGED`` 2, ``BOUNCING`` 3, ``STOPPED`` 4,
+        ``UNDEFINED`` 5).
     """
 
     steps_to_converge: np.ndarray
     diverged: np.ndarray
     final_loss: np.ndarray
     grid: dict
+    outcome: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, ...]:
         return self.diverged.shape
+
+    @property
+    def statuses(self) -> np.ndarray:
+        """The outcome of every cell as a status string (``'converged'``, ``'bouncing'``, …)."""
+        return np.asarray(OUTCOMES, dtype=object)[self.outcome]
 
 
 def sweep(
@@ -81,8 +95,8 @@ def sweep(
         raise ValueError(
             f"The sweep's grid arguments do not broadcast together: {given}."
         ) from error
-    # Work on a flat list of the cells still running; a cell leaves it when it converges or
-    # diverges, so late steps cost only what is left (and no np.where over frozen cells).
+    # Work on a flat list of the cells still running; a cell leaves it when it stops, so late
+    # steps cost only what is left (and no np.where over frozen cells).
     size = int(np.prod(shape))
     hyper = {
         key: np.broadcast_to(np.asarray(v, dtype=float), shape).reshape(size, 1)
@@ -94,81 +108,140 @@ def sweep(
     p = np.broadcast_to(start, (*shape, 2)).reshape(size, 2).copy()
     state = rule.init(p)
     needs_hessian = getattr(rule, "NEEDS_HESSIAN", False)
+    stoppable = name in stopping.STOPPABLE
     cells = np.arange(size)
-    has_decay, has_weight_decay = bool(np.any(decay)), bool(np.any(weight_decay))
+    has_decay = bool(np.any(decay))
 
     steps_to_converge = np.full(size, -1, dtype=int)
-    diverged = np.zeros(size, dtype=bool)
+    outcome = np.full(size, MAX_STEPS, dtype=np.int8)
     last_loss = np.full(size, np.nan)
     center = np.asarray(surface.center)
-    radius_sq = stopping.escape_radius(surface) ** 2
-    mark = stopping.quarter_mark(steps)
-    loss_mark = np.full(size, np.nan)
-    distance_mark = np.full(size, np.nan)
+    radius_sq = stopping.escape_radius_sq(surface, p[:, 0], p[:, 1])
+    # The bouncing test's windows, as in optimizers.run: largest squared step, lowest loss.
+    mark = stopping.FIRST_CHECK
+    window_steps = np.zeros((size, 2))
+    window_lows = np.full((size, 2), np.inf)
+    bounced = np.zeros(size, dtype=bool)
 
     with np.errstate(all="ignore"):
         loss0 = np.broadcast_to(surface._value(p[:, 0], p[:, 1]), size).copy()
+        gx0, gy0 = np.broadcast_arrays(*surface._gradient(p[:, 0], p[:, 1]))
+        undefined0 = ~(np.isfinite(loss0) & np.isfinite(gx0) & np.isfinite(gy0))
+        if undefined0.any():
+            bad = p[int(np.argmax(undefined0))]
+            why = domain.reason(surface, *bad)
+            raise ValueError(
+                f"The loss or its gradient is not defined at x0 = {tuple(bad.tolist())}"
+                f"{': ' + why if why else ''}: choose another start."
+            )
         ceiling = np.broadcast_to(stopping.loss_ceiling(surface, loss0), size).copy()
         alive = np.ones(size, dtype=bool)
-        loss = loss0
+        previous_loss = loss0.copy()
         for k in range(steps + 1):
             x, y = p[:, 0], p[:, 1]
-            loss = surface._value(x, y)
-            gx, gy = surface._gradient(x, y)
-            norm = np.hypot(gx, gy)
-            distance_sq = (x - center[0]) ** 2 + (y - center[1]) ** 2
-            blown = ~(np.isfinite(loss) & np.isfinite(norm) & (distance_sq <= radius_sq))
-            blown |= loss > ceiling
+            loss = np.broadcast_to(surface._value(x, y), x.shape)
+            gx, gy = (np.broadcast_to(g, x.shape) for g in surface._gradient(x, y))
+            finite_point = np.isfinite(x + y)
+            defined = np.isfinite(loss) & np.isfinite(gx) & np.isfinite(gy)
+            far = (x - center[0]) * (x - center[0]) + (y - center[1]) * (y - center[1]) > radius_sq
+            blown = ~finite_point | (far & finite_point)
+            blown |= finite_point & ~far & ~defined
+            undefined = finite_point & ~far & ~defined
+            if undefined.any():
+                rows = np.flatnonzero(undefined & alive)
+                is_domain = domain.undefined_at(surface, x[rows], y[rows])
+                undefined[:] = False
+                undefined[rows[is_domain]] = True
+            blown |= alive & ~blown & (loss > ceiling)
             blown &= alive
-            done = alive & ~blown & (norm < tol)
+            if weight_decay.any():
+                gx, gy = gx + weight_decay[:, 0] * x, gy + weight_decay[:, 0] * y
+            norm = np.hypot(gx, gy)
+            done = alive & ~blown & ((norm < tol) | (norm == 0.0))
             if blown.any():
-                diverged[cells[blown]] = True
+                undefined &= blown
+                outcome[cells[blown & ~undefined]] = DIVERGED
+                outcome[cells[undefined]] = UNDEFINED
+                last_loss[cells[undefined]] = previous_loss[undefined]
             if done.any():
                 steps_to_converge[cells[done]] = k
+                outcome[cells[done]] = CONVERGED
                 last_loss[cells[done]] = loss[done]
             alive &= ~(blown | done)
             if k == mark:
-                loss_mark[cells[alive]] = loss[alive]
-                distance_mark[cells[alive]] = np.sqrt(distance_sq[alive])
+                bounced |= alive & stopping.not_settling(
+                    window_steps[:, 0],
+                    window_steps[:, 1],
+                    window_lows[:, 0],
+                    window_lows[:, 1],
+                    mark,
+                )
+                mark *= 2
+                window_steps[:] = 0.0
+                window_lows[:] = np.inf
+            half = int(4 * k >= 3 * mark)
+            counted = 2 * k >= mark
+            if counted:
+                np.minimum(window_lows[:, half], loss, out=window_lows[:, half], where=alive)
             if k == steps:
+                last_loss[cells[alive]] = loss[alive]
                 break
             # Stopped cells keep stepping (their results are already recorded) until enough
             # of them pile up to make dropping them cheaper than carrying them: a tenth of
             # the rows (bench/run.py: 0.39 s → 0.27 s on 200×200×300 against "half").
             if 10 * np.count_nonzero(alive) < 9 * alive.size:
                 keep = alive
-                cells, p, gx, gy = cells[keep], p[keep], gx[keep], gy[keep]
+                cells, p, gx, gy, radius_sq = (
+                    cells[keep],
+                    p[keep],
+                    gx[keep],
+                    gy[keep],
+                    radius_sq[keep],
+                )
                 lr0, decay, weight_decay = lr0[keep], decay[keep], weight_decay[keep]
                 ceiling, loss, alive = ceiling[keep], loss[keep], alive[keep]
+                window_steps, window_lows = window_steps[keep], window_lows[keep]
+                bounced, previous_loss = bounced[keep], previous_loss[keep]
                 hyper = {key: v[keep] for key, v in hyper.items()}
                 state = type(state)(*(v[keep] if np.ndim(v) else v for v in state))
                 if cells.size == 0:
                     break
+            # The rule sees ∇f + λx (gx, gy hold it already where λ ≠ 0).
             g = np.stack(np.broadcast_arrays(gx, gy), axis=-1)
-            if has_weight_decay:
-                g += weight_decay * p
             lr = lr0 / (1.0 + decay * k) if has_decay else lr0
             if needs_hessian:
                 # Stopped cells may hold NaN or ∞: the unchecked Hessian, not the public one.
-                p, state = rule.step(p, g, state, lr=lr, hessian=surface._hessian_at(p))
+                # The objective's Hessian is H_f + λI.
+                hessian = surface._hessian_at(p)
+                hessian[:, 0, 0] += weight_decay[:, 0]
+                hessian[:, 1, 1] += weight_decay[:, 0]
+                new_p, state = rule.step(p, g, state, lr=lr, hessian=hessian)
             else:
-                p, state = rule.step(p, g, state, lr=lr, **hyper)
+                new_p, state = rule.step(p, g, state, lr=lr, **hyper)
+            delta = new_p - p
+            step_sq = delta[:, 0] * delta[:, 0] + delta[:, 1] * delta[:, 1]
+            if stoppable:
+                stopped = alive & (step_sq == 0.0)
+                if stopped.any():
+                    outcome[cells[stopped]] = STOPPED
+                    last_loss[cells[stopped]] = loss[stopped]
+                    alive &= ~stopped
+            if counted:
+                np.maximum(window_steps[:, half], step_sq, out=window_steps[:, half], where=alive)
+            previous_loss = loss
+            p = new_p
 
-        if steps >= 8:
-            last_loss[cells[alive]] = loss[alive]
-            distance_end = np.full(size, np.nan)
-            distance_end[cells] = np.hypot(p[:, 0] - center[0], p[:, 1] - center[1])
-            running = np.zeros(size, dtype=bool)
-            running[cells[alive]] = True
-            diverged |= running & stopping.still_growing(
-                loss0, loss_mark, last_loss, distance_mark, distance_end
-            )
-        else:
-            last_loss[cells[alive]] = loss[alive]
+    running = np.zeros(size, dtype=bool)
+    running[cells[alive]] = True
+    flagged = np.zeros(size, dtype=bool)
+    flagged[cells[bounced]] = True
+    outcome[running & flagged] = BOUNCING
+    diverged = outcome == DIVERGED
     final_loss = np.where(diverged, np.nan, last_loss)
     return SweepResult(
         steps_to_converge.reshape(shape),
         diverged.reshape(shape),
         final_loss.reshape(shape),
         dict(grid),
+        outcome.reshape(shape),
     )

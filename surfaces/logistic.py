@@ -86,14 +86,24 @@ class Logistic(DataSurface):
     def _gradient_kernel(self, x, y):
         z, l2 = self.extras["z"], self.params["l2"]
         weights = expit(-self._margins(x, y)) / len(z)
-        return l2 * x - weights @ z[:, 0], l2 * y - weights @ z[:, 1]
+        # Elementwise products summed along the examples, not ``@``: BLAS rounds a dot product
+        # (one point) and a matrix-vector product (a stack) differently, and a sweep cell
+        # must equal its single run bit for bit.
+        return (
+            l2 * x - (weights * z[:, 0]).sum(axis=-1),
+            l2 * y - (weights * z[:, 1]).sum(axis=-1),
+        )
 
     def _hessian_kernel(self, x, y):
         margins = self._margins(x, y)
         weights = expit(margins) * expit(-margins)
         zxx, zxy, zyy = self.extras["z_products"]
         l2 = self.params["l2"]
-        return weights @ zxx + l2, weights @ zxy, weights @ zyy + l2
+        return (
+            (weights * zxx).sum(axis=-1) + l2,
+            (weights * zxy).sum(axis=-1),
+            (weights * zyy).sum(axis=-1) + l2,
+        )
 
     def _over_examples(self, kernel, x, y):
         """Apply ``kernel`` to weights of any shape, in chunks that bound the (..., n) arrays."""

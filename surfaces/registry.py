@@ -11,6 +11,7 @@ from surfaces import (
     himmelblau,
     least_squares,
     logistic,
+    network,
     quadratic,
     rastrigin,
     rosenbrock,
@@ -29,6 +30,7 @@ FAMILIES: dict[str, ModuleType] = {
     "rastrigin": rastrigin,
     "beale": beale,
     "six_hump_camel": six_hump_camel,
+    "network": network,
     "custom": custom,
 }
 

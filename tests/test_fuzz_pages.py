@@ -415,8 +415,8 @@ def phase_state(rounds: Rounds) -> dict:
 def lessons_state(rounds: Rounds) -> dict:
     """A scene, teacher mode, an answer or none, revealed or not; plus the shared controls a
     lesson's "Open in the Playground" writes (a lesson must not depend on them)."""
+    import lessons as scenes
     from ui import lessons
-    from viz import scenes
 
     rng = rounds.rng
     scene = scenes.get(rng.choice(scenes.ids()))

@@ -11,9 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 import surfaces
+from optimizers import RunSpec
 from tests.helpers import decode
 from ui import phase as phase_controls
-from ui.controls import RunSettings, SurfaceChoice, snap_lr
+from ui.controls import snap_lr
 from viz import phase
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -223,7 +224,7 @@ def test_a_click_sets_the_shared_keys_and_the_run(at):
     lrs, betas, z = map_grid(before["map"])
     row, column = np.argwhere(np.isfinite(z))[len(np.argwhere(np.isfinite(z))) // 2]
     lr, beta = float(lrs[column]), float(betas[row])
-    settings = RunSettings(SurfaceChoice("quadratic", ()), "momentum", ())
+    settings = RunSpec("quadratic", (), "momentum", ())
     event = {
         "selection": {
             "points": [
@@ -248,7 +249,7 @@ def test_a_click_sets_the_shared_keys_and_the_run(at):
 
 
 def test_apply_click_snaps_and_clamps():
-    settings = RunSettings(SurfaceChoice("quadratic", ()), "nesterov", ())
+    settings = RunSpec("quadratic", (), "nesterov", ())
     state: dict = {}
     event = {"selection": {"points": [{"x": 0.01234, "y": 0.0012}]}}
     assert phase_controls.apply_click(state, event, settings)

@@ -36,6 +36,9 @@ CASES = [
     ("rastrigin", {}),
     ("beale", {}),
     ("six_hump_camel", {}),
+    ("network", {}),
+    ("network", {"dataset": "iris", "hidden": 4, "directions": "pca", "seed": 3}),
+    ("network", {"dataset": "circles", "hidden": 1, "l2": 1.0}),
 ]
 CASE_IDS = [
     name + "".join(f"-{key}={value}" for key, value in params.items()) for name, params in CASES
@@ -62,6 +65,7 @@ MINIMA_COUNTS = {
     "rastrigin": 121,
     "beale": 1,
     "six_hump_camel": 6,
+    "network": 1,
 }
 
 

@@ -272,8 +272,9 @@ def test_legend_and_hover(playground, race):
     assert history.name == trajectory.optimizer.label()
     for word in ("step", "x =", "y =", "loss"):
         assert word in history.hovertemplate
-    legend = fig.layout.legend  # at the top, hanging from under the title
-    assert legend.orientation == "h" and legend.yref == "container" and legend.y > 0.85
+    legend = fig.layout.legend  # on the top edge of the plots, under the title
+    assert legend.orientation == "h" and legend.yref == "paper"
+    assert legend.y == 1.0 and legend.yanchor == "bottom"
     _, trajectories, race_fig = race
     legend = [trace.name for trace in race_fig.data if trace.showlegend is not False]
     for t in trajectories:
@@ -391,3 +392,44 @@ def test_loss_distance_figure_without_minima_has_one_panel():
     fig = loss_distance_figure(surface, [trajectory], labels=["GD"])
     assert len(fig.data) == 1 and "xaxis2" not in fig.layout.to_plotly_json()
     assert fig.layout.yaxis.type == "linear"
+
+
+# ----- legibility -----------------------------------------------------------------------------
+def test_zigzag_is_a_thin_line_with_a_dot_every_kth_step():
+    """GD at κ = 100 near its limit (review/02): thin lines, and dots only on every k-th step
+    (k = ⌈steps / 20⌉), in every frame of the animation, not on every step."""
+    surface = surfaces.get("quadratic", condition_number=100.0, angle=30.0)
+    trajectory = optimizers.run(surface, optimizers.get("gd", lr=0.0194), steps=200)
+    assert trajectory.steps == 200  # still moving: the whole zig-zag is drawn
+    fig = path_figure(surface_layers(surface), surface, [trajectory])
+    history_index, tail_index = roles(fig)["path_history"][0], roles(fig)["path_tail"][0]
+    history = fig.data[history_index]
+    assert history.line.width <= 2 and fig.data[tail_index].line.width <= 2
+    every = math.ceil(200 / 20)
+    full_sizes = np.asarray(history.marker.size, dtype=float)
+    assert len(full_sizes) == 201  # point i is step i (every point drawn)
+    assert np.array_equal(full_sizes > 0, np.arange(201) % every == 0)
+    assert (full_sizes > 0).sum() == 21
+    keys = fig.layout.meta["keyframe_steps"]
+    for name in fig.layout.meta["frame_steps"]:
+        state = resolve_frame(fig, name)
+        key = max(k for k in keys if k <= name)
+        # The history shows steps 0 … key with the data's sizes; the tail key … step with
+        # the sizes its frame carries.
+        assert len(state[history_index]["x"]) == key + 1
+        tail_sizes = np.asarray(state[tail_index]["marker"]["size"], dtype=float)
+        tail_steps = np.arange(key, name + 1)
+        assert np.array_equal(tail_sizes > 0, tail_steps % every == 0), name
+
+
+def test_arrows_differ_by_shape_not_only_colour(playground):
+    """−∇f is dotted, the step arrow solid, and neither is red next to the orange path
+    (red, orange and yellow merge for a deuteranope: review/13)."""
+    _, fig = playground
+    gradient = fig.data[roles(fig)["gradient_arrow"]]
+    step = fig.data[roles(fig)["step_arrow"]]
+    path = fig.data[roles(fig)["path_history"][0]]
+    assert gradient.line.dash == "dot" and step.line.dash in (None, "solid")
+    assert len({gradient.line.color, step.line.color, path.line.color}) == 3
+    blue = int(gradient.line.color[5:7], 16)
+    assert blue > 150  # pink, not red: blue tells it from orange whatever the red-green vision

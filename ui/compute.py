@@ -72,6 +72,29 @@ def trajectory(
     )
 
 
+def run(spec: optimizers.RunSpec) -> optimizers.Trajectory:
+    """The cached trajectory of ``spec`` (:func:`trajectory` of its fields: the label is not
+    part of the key, so a lesson's run and the same run in the Playground share one entry)."""
+    return trajectory(
+        spec.surface,
+        spec.surface_params,
+        spec.optimizer,
+        spec.hyperparameters,
+        spec.options,
+        spec.x0,
+        spec.steps,
+        spec.tol,
+        spec.batch_size,
+        spec.noise,
+        spec.seed,
+    )
+
+
+def surface_of(spec: optimizers.RunSpec) -> surfaces.Surface:
+    """The cached surface ``spec`` runs on."""
+    return surface(spec.surface, spec.surface_params)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def reference_curvature(name: str, params: ParamsKey, start: tuple[float, float]):
     """The Hessian the learning-rate hints use, and a phrase saying where it was taken."""
@@ -94,7 +117,7 @@ def path_figure(
     show_arrows: bool = True,
     theory: bool = False,
 ):
-    """The animated contour-and-loss figure for ``runs`` (a tuple of RunSettings, one surface).
+    """The animated contour-and-loss figure for ``runs`` (a tuple of RunSpec, one surface).
 
     Cached as a whole: building ~100 animation frames costs about as much as the run itself.
     ``theory`` adds each run's theoretical loss curve where one applies (:func:`rate_curve`).
@@ -102,12 +125,12 @@ def path_figure(
     holding its JSON-ready form: ~1 ms to pickle into the cache and out again, and
     ``st.plotly_chart`` sends it without validating its ~500 frame traces.
     """
-    first = runs[0].surface
-    trajectories = [settings.run() for settings in runs]
-    surface_layers_ = layers(first.name, first.params)
+    first = runs[0]
+    trajectories = [run(settings) for settings in runs]
+    surface_layers_ = layers(first.surface, first.surface_params)
     spec = path_figure_dict(
         surface_layers_,
-        first.surface,
+        surface_of(first),
         trajectories,
         labels=list(labels) if labels else None,
         max_frames=max_frames,
@@ -130,20 +153,18 @@ def animation_html(runs: tuple, title: str, theory: bool = False) -> bytes:
 @st.cache_data(max_entries=16, show_spinner=False)
 def surface_3d_figure(runs: tuple):
     """The 3-D surface with the paths of ``runs`` lifted onto it."""
-    first = runs[0].surface
     # As its JSON-ready dict: a cache hit then costs no re-validation (viz.dict_figure).
     return DictFigure.from_figure(
-        trajectory_3d_figure(first.surface, [settings.run() for settings in runs])
+        trajectory_3d_figure(surface_of(runs[0]), [run(settings) for settings in runs])
     )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def race_curves(runs: tuple, labels: tuple):
     """Loss and distance-to-minimizer curves of every racer."""
-    first = runs[0].surface
     # As its JSON-ready dict: a cache hit then costs no re-validation (viz.dict_figure).
     return DictFigure.from_figure(
-        loss_distance_figure(first.surface, [s.run() for s in runs], list(labels))
+        loss_distance_figure(surface_of(runs[0]), [run(s) for s in runs], list(labels))
     )
 
 
@@ -152,14 +173,13 @@ def race_table(runs: tuple) -> list[dict]:
     """One row per racer: status, steps to tolerance, final loss, distance to a minimizer."""
     rows = []
     for settings in runs:
-        trajectory = settings.run()
-        surface = settings.surface.surface
-        nearest = surface.nearest_minimizer(trajectory.final_point)
+        trajectory = run(settings)
+        nearest = surface_of(settings).nearest_minimizer(trajectory.final_point)
         distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
         rows.append(
             {
                 "Optimizer": trajectory.optimizer.label(),
-                "Status": trajectory.status,
+                "Status": optimizers.status_label(trajectory.status),
                 "Steps to tolerance": trajectory.steps
                 if trajectory.status == "converged"
                 else None,
@@ -351,14 +371,14 @@ def phase_data(
 # ----- Theory on the charts: the Playground's rate curve, the Convergence rates page ----------
 @st.cache_data(max_entries=64, show_spinner=False)
 def rate_curve(settings):
-    """The theory's loss curve of the run ``settings`` (a RunSettings), or None where the
+    """The theory's loss curve of the run ``settings`` (a RunSpec), or None where the
     linear theory does not apply: not a positive definite quadratic, an adaptive rule or
     Newton, decay, clipping or weight decay, or a noisy or mini-batch gradient."""
     if settings.noise or settings.batch_size is not None:
         return None
-    run = settings.run()
+    trajectory_ = run(settings)
     return optimizers.theory.rate_curve(
-        settings.surface.surface, run.optimizer, run.points[0], run.steps
+        surface_of(settings), trajectory_.optimizer, trajectory_.points[0], trajectory_.steps
     )
 
 
@@ -374,7 +394,7 @@ def eigen_error_figure(settings):
     """The run ``settings`` split along the Hessian's eigenvectors (viz.theory); the theory
     lines only for exact gradients."""
     exact = not settings.noise and settings.batch_size is None
-    return _eigen_error_figure(settings.surface.surface, settings.run(), theory=exact)
+    return _eigen_error_figure(surface_of(settings), run(settings), theory=exact)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -33,45 +33,14 @@ class SurfaceChoice:
     name: str
     params: tuple
 
+    @classmethod
+    def of(cls, spec: optimizers.RunSpec) -> SurfaceChoice:
+        """The surface ``spec`` runs on."""
+        return cls(spec.surface, spec.surface_params)
+
     @property
     def surface(self) -> surfaces.Surface:
         return compute.surface(self.name, self.params)
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything :func:`optimizers.run` needs, as plain values, plus the chosen surface."""
-
-    surface: SurfaceChoice
-    optimizer: str
-    hyperparameters: tuple
-    options: tuple = ()
-    x0: tuple[float, float] = (0.0, 0.0)
-    steps: int = 200
-    tol: float = 1e-6
-    batch_size: int | None = None
-    noise: float = 0.0
-    seed: int = 0
-
-    @property
-    def lr(self) -> float:
-        return dict(self.hyperparameters)["lr"]
-
-    def run(self) -> optimizers.Trajectory:
-        """The cached trajectory for these settings."""
-        return compute.trajectory(
-            self.surface.name,
-            self.surface.params,
-            self.optimizer,
-            self.hyperparameters,
-            self.options,
-            self.x0,
-            self.steps,
-            self.tol,
-            self.batch_size,
-            self.noise,
-            self.seed,
-        )
 
 
 def snap_lr(value: float) -> float:
@@ -248,7 +217,7 @@ def stability_hint(choice: SurfaceChoice, name: str, start, values: dict) -> Non
 
 def run_controls(
     choice: SurfaceChoice, optimizer_name: str, hyperparameters: tuple, stochastic: bool = True
-) -> RunSettings:
+) -> optimizers.RunSpec:
     """Steps, start point, seed and the options in an expander; returns the full settings."""
     surface = choice.surface
     default("dl_steps", 200, low=STEP_CHOICES[0], high=STEP_CHOICES[1], step=10)
@@ -307,8 +276,9 @@ def run_controls(
     options = (("decay", float(decay)), ("weight_decay", float(weight_decay)))
     if clip > 0:
         options += (("clip", float(clip)),)
-    return RunSettings(
-        choice,
+    return optimizers.RunSpec(
+        choice.name,
+        choice.params,
         optimizer_name,
         hyperparameters,
         options,
@@ -374,7 +344,7 @@ def checked_surface(choice: SurfaceChoice) -> surfaces.Surface:
         st.stop()
 
 
-def playground_sidebar(allowed_surfaces=None, allowed_optimizers=None) -> RunSettings:
+def playground_sidebar(allowed_surfaces=None, allowed_optimizers=None) -> optimizers.RunSpec:
     """The Playground's full set of controls in the sidebar."""
     with st.sidebar:
         choice = surface_controls(allowed_surfaces)
@@ -399,7 +369,7 @@ def start_point_value(choice: SurfaceChoice) -> tuple[float, float]:
 RACE_DEFAULT = ("gd", "momentum", "nesterov", "adam")
 
 
-def race_sidebar() -> tuple[RunSettings, ...]:
+def race_sidebar() -> tuple[optimizers.RunSpec, ...]:
     """Surface, start and steps shared by every racer; each racer's own learning rate."""
     with st.sidebar:
         choice = surface_controls()
@@ -433,6 +403,8 @@ def race_sidebar() -> tuple[RunSettings, ...]:
                 )
         base = run_controls(choice, "gd", (("lr", 0.1),), stochastic=False)
     return tuple(
-        RunSettings(choice, name, hyper, base.options, base.x0, base.steps, base.tol)
+        optimizers.RunSpec(
+            choice.name, choice.params, name, hyper, base.options, base.x0, base.steps, base.tol
+        )
         for name, hyper in racers
     )

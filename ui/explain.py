@@ -31,5 +31,10 @@ def status(trajectory: optimizers.Trajectory, surface: surfaces.Surface) -> None
     distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
     if distance is not None and math.isfinite(distance):
         detail += f" · distance to the nearest minimizer **{distance:.3g}**"
-    show = {"converged": st.success, "diverged": st.error}.get(trajectory.status, st.info)
+    show = {
+        "converged": st.success,
+        "diverged": st.error,
+        "undefined": st.warning,
+        "stopped": st.warning,
+    }.get(trajectory.status, st.info)
     show(f"{trajectory.message}  \n{detail}")

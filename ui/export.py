@@ -11,17 +11,17 @@ from functools import partial
 
 import streamlit as st
 
+import optimizers
 from ui import compute
-from ui.controls import RunSettings
 from viz.export import trajectory_csv
 
 
-def file_stem(settings: RunSettings) -> str:
+def file_stem(settings: optimizers.RunSpec) -> str:
     """``descent-lab-<surface>-<optimizer>-lr<η>``: a file name that says what is inside."""
-    return f"descent-lab-{settings.surface.name}-{settings.optimizer}-lr{settings.lr:g}"
+    return f"descent-lab-{settings.surface}-{settings.optimizer}-lr{settings.lr:g}"
 
 
-def downloads(settings: RunSettings, trajectory, theory: bool = False) -> None:
+def downloads(settings: optimizers.RunSpec, trajectory, theory: bool = False) -> None:
     """Two download buttons side by side; ``theory`` as passed to :func:`compute.path_figure`."""
     stem = file_stem(settings)
     left, right = st.columns(2)

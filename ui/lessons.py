@@ -1,6 +1,6 @@
 """The Lessons page's widgets and views: pick a scene, predict, reveal, explain.
 
-The scenes themselves are data in :mod:`viz.scenes`. Keys: ``dl_lesson.scene`` (the picker),
+The scenes themselves are data in :mod:`lessons`. Keys: ``dl_lesson.scene`` (the picker),
 ``dl_lesson.teacher`` (teacher mode), ``dl_lesson.answer.<scene>`` (each scene's choice) and
 ``dl_lesson.revealed.<scene>`` (a plain flag, not a widget). They start with ``dl_`` so
 :func:`ui.state.persist` keeps them when the class visits another page and comes back.
@@ -13,19 +13,120 @@ from typing import Any
 
 import streamlit as st
 
+import lessons
+import optimizers
 from ui import compute, controls
 from ui.state import default, set_value
-from viz import scenes
+from viz import scenes as scene_figures
+from viz.animation import path_figure_dict
+from viz.dict_figure import DictFigure, encode_arrays
 
 SCENE_KEY = "dl_lesson.scene"
 TEACHER_KEY = "dl_lesson.teacher"
+#: Counts the reveals: the script that starts the animation runs once per reveal.
+PLAYS_KEY = "dl_lesson.plays"
+#: The on-page buttons (teacher mode) and the sidebar ones (otherwise) share these keys.
+PREVIOUS, NEXT, PLAYGROUND = "lesson_previous", "lesson_next", "lesson_playground"
+#: The container that holds the shortcut hint; the key listener acts only while it is shown.
+KEYS_HINT = "lesson_keys"
+SHORTCUTS = "Keys: **→** next scene · **←** previous scene · **space** Reveal, then Play"
 #: Where "Open in the Playground" goes (the path app.py registers the Playground under).
 PLAYGROUND_PAGE = "app_pages/playground.py"
+
+#: Keyboard shortcuts for teacher mode: → / ← click Next / Previous, space clicks Reveal or,
+#: once revealed, every chart's Play. Installed once per browser tab; it acts only while the
+#: shortcut hint is on screen, and never while a text field, slider or radio has the focus.
+KEYBOARD_SCRIPT = (
+    """
+<script>
+(() => {
+  if (window.__descentLabLessonKeys) return;
+  window.__descentLabLessonKeys = true;
+  const click = (selector) => {
+    const button = document.querySelector(selector);
+    if (!button || button.disabled) return false;
+    button.click();
+    return true;
+  };
+  document.addEventListener("keydown", (event) => {
+    if (!document.querySelector(".st-key-__HINT__")) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const focus = event.target;
+    if (focus && focus.closest && focus.closest(
+      "input, textarea, select, [contenteditable='true'], [role='slider'], [role='radiogroup']"
+    )) return;
+    let done = false;
+    if (event.key === "ArrowRight") done = click(".st-key-__NEXT__ button");
+    else if (event.key === "ArrowLeft") done = click(".st-key-__PREVIOUS__ button");
+    else if (event.key === " ") {
+      done = click("[class*='st-key-lesson_reveal'] button");
+      if (!done) {
+        for (const play of document.querySelectorAll(".js-plotly-plot .updatemenu-button")) {
+          if (play.textContent.includes("Play")) {
+            play.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+            done = true;
+          }
+        }
+      }
+    }
+    if (done) {
+      event.preventDefault();
+      if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    }
+  });
+})();
+</script>
+""".replace("__HINT__", "lesson_keys")
+    .replace("__NEXT__", "lesson_next")
+    .replace("__PREVIOUS__", "lesson_previous")
+)
+
+#: Starts the charts of a reveal from step 0, once per reveal (``__PLAY__`` is unique to it):
+#: waits for Plotly to draw the Play buttons, then presses each. Teacher mode also folds the
+#: sidebar away the first time it is on screen.
+PLAY_SCRIPT = """
+<script>
+(() => {
+  const play = "__PLAY__";
+  if (window.__descentLabPlayed === play) return;
+  window.__descentLabPlayed = play;
+  let tries = 0;
+  const timer = setInterval(() => {
+    const buttons = [...document.querySelectorAll(".js-plotly-plot .updatemenu-button")]
+      .filter((button) => button.textContent.includes("Play"));
+    if (buttons.length) {
+      clearInterval(timer);
+      for (const button of buttons) {
+        button.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+      }
+    } else if (++tries > 150) {
+      clearInterval(timer);
+    }
+  }, 100);
+})();
+</script>
+"""
+
+#: Folds the sidebar away when teacher mode comes on screen (the teacher can open it again).
+FOLD_SIDEBAR_SCRIPT = """
+<script>
+(() => {
+  // Once React has drawn the page: a click during its update is lost.
+  setTimeout(() => {
+    const fold = document.querySelector(
+      "[data-testid='stSidebarCollapseButton'] button[aria-expanded='true']"
+    );
+    if (fold) fold.click();
+  }, 400);
+})();
+</script>
+"""
+
 
 #: Teacher mode: a projected screen read from the back row.
 TEACHER_CSS = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li {
   font-size: 1.3rem; line-height: 1.45;
@@ -41,37 +142,21 @@ TEACHER_CSS = """
 """
 
 
-def answer_key(scene: scenes.Scene) -> str:
+def answer_key(scene: lessons.Scene) -> str:
     return f"dl_lesson.answer.{scene.id}"
 
 
-def revealed_key(scene: scenes.Scene) -> str:
+def revealed_key(scene: lessons.Scene) -> str:
     return f"dl_lesson.revealed.{scene.id}"
 
 
-def is_revealed(scene: scenes.Scene) -> bool:
+def is_revealed(scene: lessons.Scene) -> bool:
     return bool(st.session_state.get(revealed_key(scene), False))
 
 
-def run_settings(run: scenes.Run) -> controls.RunSettings:
-    """The scene's run as the Playground's settings: the same cached trajectory."""
-    return controls.RunSettings(
-        controls.SurfaceChoice(run.surface, run.surface_params),
-        run.optimizer,
-        run.hyperparameters,
-        run.options,
-        run.x0,
-        run.steps,
-        run.tol,
-        run.batch_size,
-        run.noise,
-        run.seed,
-    )
-
-
-def panels(scene: scenes.Scene) -> list[tuple[scenes.Run, ...]]:
+def panels(scene: lessons.Scene) -> list[tuple[optimizers.RunSpec, ...]]:
     """The scene's runs grouped by surface (one figure each), in order."""
-    groups: dict[tuple[str, tuple], list[scenes.Run]] = {}
+    groups: dict[tuple[str, tuple], list[optimizers.RunSpec]] = {}
     for run in scene.runs:
         groups.setdefault((run.surface, run.surface_params), []).append(run)
     return [tuple(group) for group in groups.values()]
@@ -80,60 +165,74 @@ def panels(scene: scenes.Scene) -> list[tuple[scenes.Run, ...]]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def setup_figure(scene_id: str, height: int = 520):
     """The scene's surfaces and start points, without paths (one panel per surface)."""
-    return scenes.setup_figure(
+    return scene_figures.setup_figure(
         [
             (
                 compute.layers(runs[0].surface, runs[0].surface_params),
                 compute.surface(runs[0].surface, runs[0].surface_params),
                 runs,
             )
-            for runs in panels(scenes.get(scene_id))
+            for runs in panels(lessons.get(scene_id))
         ],
         height=height,
     )
 
 
-def path_figure(runs: tuple[scenes.Run, ...]):
-    """The animated figure of ``runs`` (one surface), through the shared cache."""
-    return compute.path_figure(
-        tuple(run_settings(run) for run in runs),
-        tuple(run.label for run in runs),
+@st.cache_data(max_entries=32, show_spinner=False)
+def path_figure(runs: tuple[optimizers.RunSpec, ...], height: int = 620):
+    """The animated figure of ``runs`` (one surface) at step 0, ready to play from the start
+    (:func:`viz.scenes.from_step_zero`); the runs come from the shared trajectory cache."""
+    first = runs[0]
+    spec = path_figure_dict(
+        compute.layers(first.surface, first.surface_params),
+        compute.surface_of(first),
+        [compute.run(run) for run in runs],
+        labels=[run.label for run in runs],
         show_arrows=len(runs) == 1,
+        height=height,
     )
+    return DictFigure(encode_arrays(scene_figures.from_step_zero(spec)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def outcome(scene_id: str) -> scenes.Outcome:
+def explanation(scene_id: str) -> str:
+    """The scene's explanation with the numbers of its (cached) runs."""
+    scene = lessons.get(scene_id)
+    return scene.explain([compute.run(run) for run in scene.runs])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def outcome(scene_id: str) -> lessons.Outcome:
     """What the library did in scene ``scene_id`` (from the cached trajectories)."""
-    scene = scenes.get(scene_id)
-    return scenes.outcome(scene, [run_settings(run).run() for run in scene.runs])
+    scene = lessons.get(scene_id)
+    return lessons.outcome(scene, [compute.run(run) for run in scene.runs])
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def curvature_note(scene_id: str) -> str:
-    return scenes.curvature_note(scenes.get(scene_id))
+    return lessons.curvature_note(lessons.get(scene_id))
 
 
 # ----- sidebar --------------------------------------------------------------------------------
 def _title(scene_id: str) -> str:
-    return f"{scenes.ids().index(scene_id) + 1}. {scenes.get(scene_id).title}"
+    return f"{lessons.ids().index(scene_id) + 1}. {lessons.get(scene_id).title}"
 
 
 def _move(step: int) -> None:
-    ids = scenes.ids()
+    ids = lessons.ids()
     here = ids.index(st.session_state[SCENE_KEY])
     set_value(SCENE_KEY, ids[min(max(here + step, 0), len(ids) - 1)])
 
 
-def sidebar() -> tuple[scenes.Scene, bool]:
+def sidebar() -> tuple[lessons.Scene, bool]:
     """The scene picker and the teacher-mode toggle; outside teacher mode also previous/next
     and "Open in the Playground". Returns the scene and whether teacher mode is on."""
-    ids = scenes.ids()
+    ids = lessons.ids()
     with st.sidebar:
         if default(SCENE_KEY, ids[0], options=ids, format_func=_title) not in ids:
             set_value(SCENE_KEY, ids[0])
         scene_id = st.selectbox("Scene", ids, key=SCENE_KEY, format_func=_title)
-        scene = scenes.get(scene_id)
+        scene = lessons.get(scene_id)
         default(TEACHER_KEY, False, kind="bool")
         teacher = st.toggle(
             "Teacher mode",
@@ -142,37 +241,64 @@ def sidebar() -> tuple[scenes.Scene, bool]:
             "only after the reveal.",
         )
         if not teacher:
-            here = ids.index(scene_id)
             back, forward = st.columns(2)
-            back.button(
-                "◀ Previous",
-                key="lesson_previous",
-                on_click=_move,
-                args=(-1,),
-                disabled=here == 0,
-                width="stretch",
-            )
-            forward.button(
-                "Next ▶",
-                key="lesson_next",
-                on_click=_move,
-                args=(1,),
-                disabled=here == len(ids) - 1,
-                width="stretch",
-            )
-            if st.button(
-                "Open in the Playground",
-                key="lesson_playground",
-                icon=":material/play_circle:",
-                width="stretch",
-                help="Load this scene's run into the Playground to change it.",
-            ):
-                open_in_playground(scene)
+            previous_button(back, scene)
+            next_button(forward, scene)
+            playground_button(st, scene)
     return scene, teacher
 
 
+def previous_button(where, scene: lessons.Scene) -> None:
+    where.button(
+        "◀ Previous",
+        key=PREVIOUS,
+        on_click=_move,
+        args=(-1,),
+        disabled=lessons.ids().index(scene.id) == 0,
+        width="stretch",
+    )
+
+
+def next_button(where, scene: lessons.Scene) -> None:
+    ids = lessons.ids()
+    where.button(
+        "Next ▶",
+        key=NEXT,
+        on_click=_move,
+        args=(1,),
+        disabled=ids.index(scene.id) == len(ids) - 1,
+        width="stretch",
+    )
+
+
+def playground_button(where, scene: lessons.Scene) -> None:
+    if where.button(
+        "Open in the Playground",
+        key=PLAYGROUND,
+        icon=":material/play_circle:",
+        width="stretch",
+        help="Load this scene's run into the Playground to change it.",
+    ):
+        open_in_playground(scene)
+
+
+def teacher_bar(scene: lessons.Scene) -> None:
+    """Teacher mode's controls on the page (the sidebar is collapsed): Previous, Next, Reveal
+    or Ask again, Open in the Playground, and the keyboard shortcuts, which a small script
+    turns into clicks on these buttons."""
+    back, forward, reveal, playground = st.columns([1, 1, 1.2, 1.6], vertical_alignment="center")
+    previous_button(back, scene)
+    next_button(forward, scene)
+    with reveal:
+        reveal_button(scene)
+    playground_button(playground, scene)
+    with st.container(key=KEYS_HINT):
+        st.caption(SHORTCUTS)
+    st.html(KEYBOARD_SCRIPT + FOLD_SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
+
+
 # ----- "Open in the Playground" -----------------------------------------------------------------
-def playground_state(run: scenes.Run) -> dict[str, Any]:
+def playground_state(run: optimizers.RunSpec) -> dict[str, Any]:
     """The Playground's session keys (``ui.controls``) that reproduce ``run``."""
     surface = compute.surface(run.surface, run.surface_params)
     hyper = dict(run.hyperparameters)
@@ -200,7 +326,7 @@ def playground_state(run: scenes.Run) -> dict[str, Any]:
     return keys
 
 
-def open_in_playground(scene: scenes.Scene) -> None:
+def open_in_playground(scene: lessons.Scene) -> None:
     """Write the scene's chosen run into the Playground's controls and go there."""
     for key, value in playground_state(scene.runs[scene.playground]).items():
         st.session_state[key] = value
@@ -208,10 +334,12 @@ def open_in_playground(scene: scenes.Scene) -> None:
 
 
 # ----- the lesson -------------------------------------------------------------------------------
-def header(scene: scenes.Scene, teacher: bool) -> None:
-    """Big type in teacher mode; otherwise the page title and a line on how it works."""
+def header(scene: lessons.Scene, teacher: bool) -> None:
+    """Teacher mode: big type, the sidebar folded away and the controls on the page.
+    Otherwise the page title and a line on how it works."""
     if teacher:
         st.html(TEACHER_CSS)
+        teacher_bar(scene)
     else:
         st.title("Lessons")
         st.caption(
@@ -221,13 +349,18 @@ def header(scene: scenes.Scene, teacher: bool) -> None:
     st.header(_title(scene.id), anchor=False)
 
 
-def setup_text(scene: scenes.Scene) -> None:
-    st.markdown(scene.setup)
+def setup_markdown(scene: lessons.Scene) -> str:
+    """The setup as shown: its start marker named as the setup figure draws it."""
+    return scene.setup.replace(lessons.START_MARKER, scene_figures.start_marker_words(0))
+
+
+def setup_text(scene: lessons.Scene) -> None:
+    st.markdown(setup_markdown(scene))
     if scene.curvature_note:
         st.markdown(curvature_note(scene.id))
 
 
-def question(scene: scenes.Scene) -> int | None:
+def question(scene: lessons.Scene) -> int | None:
     """The question and its choices, none chosen at first."""
     if st.session_state.get(answer_key(scene)) not in (None, *range(len(scene.choices))):
         set_value(answer_key(scene), None)
@@ -240,16 +373,17 @@ def question(scene: scenes.Scene) -> int | None:
     )
 
 
-def _reveal(scene: scenes.Scene) -> None:
+def _reveal(scene: lessons.Scene) -> None:
     set_value(revealed_key(scene), True)
+    set_value(PLAYS_KEY, int(st.session_state.get(PLAYS_KEY, 0)) + 1)
 
 
-def _ask_again(scene: scenes.Scene) -> None:
+def _ask_again(scene: lessons.Scene) -> None:
     set_value(revealed_key(scene), False)
     set_value(answer_key(scene), None)
 
 
-def reveal_button(scene: scenes.Scene) -> None:
+def reveal_button(scene: lessons.Scene) -> None:
     if is_revealed(scene):
         st.button(
             "Ask again",
@@ -257,6 +391,7 @@ def reveal_button(scene: scenes.Scene) -> None:
             on_click=_ask_again,
             args=(scene,),
             icon=":material/replay:",
+            width="stretch",
         )
     else:
         st.button(
@@ -266,22 +401,26 @@ def reveal_button(scene: scenes.Scene) -> None:
             on_click=_reveal,
             args=(scene,),
             icon=":material/visibility:",
+            width="stretch",
         )
 
 
-def setup_view(scene: scenes.Scene, teacher: bool) -> None:
+def setup_view(scene: lessons.Scene, teacher: bool) -> None:
     """Before the reveal: the setup, the question and the surfaces with the start points (beside
-    the question; below it when the scene compares surfaces, which need the width)."""
+    the question; below it when the scene compares surfaces, which need the width). In teacher
+    mode Reveal sits in the bar at the top."""
     several = len(panels(scene)) > 1
     left, right = st.columns([1, 1] if teacher or several else [2, 3], gap="large")
     with left:
         setup_text(scene)
         if not several:
             question(scene)
-            reveal_button(scene)
+            if not teacher:
+                reveal_button(scene)
+    height = 460 if several else (640 if teacher else 520)
     with right if not several else st.container():
         st.plotly_chart(
-            setup_figure(scene.id, 460 if several else (580 if teacher else 520)),
+            setup_figure(scene.id, height),
             key=f"lesson_setup.{scene.id}",
             theme=None,
             width="stretch",
@@ -289,13 +428,14 @@ def setup_view(scene: scenes.Scene, teacher: bool) -> None:
     if several:
         with right:
             question(scene)
-            reveal_button(scene)
+            if not teacher:
+                reveal_button(scene)
     if not teacher:
         with st.expander("The runs in detail"):
             st.dataframe(run_table(scene), hide_index=True, width="stretch")
 
 
-def verdict(scene: scenes.Scene, result: scenes.Outcome) -> None:
+def verdict(scene: lessons.Scene, result: lessons.Outcome) -> None:
     """Correct, not quite (with the pick), or, when nobody answered, just the answer."""
     chosen = st.session_state.get(answer_key(scene))
     truth = scene.choices[result.answer]
@@ -310,41 +450,59 @@ def verdict(scene: scenes.Scene, result: scenes.Outcome) -> None:
         )
 
 
-def reveal_view(scene: scenes.Scene, teacher: bool) -> None:
-    """After the reveal: the question and the verdict, the animated runs, then the explanation
-    with its formula, the numbers the library measured and where the idea comes from."""
+def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
+    """After the reveal: the question and the verdict, the runs animated from step 0 (started
+    by a small script once per reveal), then the explanation with its formula, the numbers
+    the library measured and where the idea comes from."""
     result = outcome(scene.id)
-    asked, again = st.columns([3, 1], vertical_alignment="center")
-    with asked:
-        if teacher:
-            st.subheader(scene.question, anchor=False)
-        else:
-            st.markdown(f"**{scene.question}**")
-    with again:
-        reveal_button(scene)
+    if teacher:
+        st.subheader(scene.question, anchor=False)
+    else:
+        asked, again = st.columns([3, 1], vertical_alignment="center")
+        asked.markdown(f"**{scene.question}**")
+        with again:
+            reveal_button(scene)
     verdict(scene, result)
     for index, runs in enumerate(panels(scene)):
         st.plotly_chart(
-            path_figure(runs), key=f"lesson_chart.{scene.id}.{index}", theme=None, width="stretch"
+            path_figure(runs, 700 if teacher else 620),
+            key=f"lesson_chart.{scene.id}.{index}",
+            theme=None,
+            width="stretch",
         )
+    st.html(
+        PLAY_SCRIPT.replace("__PLAY__", f"{scene.id}.{st.session_state.get(PLAYS_KEY, 0)}"),
+        unsafe_allow_javascript=True,
+    )
     words, numbers = st.columns([3, 2], gap="large")
     with words:
         st.markdown(f"**{scene.idea}**")
-        st.markdown(scene.explanation)
+        st.markdown(explanation(scene.id))
         st.latex(scene.formula)
     with numbers:
         st.markdown("**What the runs did**")
         st.markdown("\n".join(f"- {line}" for line in result.evidence))
     st.caption(
         "From the lecture notes: "
-        + "; ".join(f"{scenes.SEEDS[seed]}: {idea}" for seed, idea in scene.sources)
+        + "; ".join(f"{lessons.cite(seed)}: {idea}" for seed, idea in scene.sources)
         + "."
     )
     if not teacher:
-        st.caption("Press ▶ under the chart to replay the runs.")
+        st.caption("The runs play from step 0 after the reveal; press ▶ under a chart to replay.")
 
 
-def run_table(scene: scenes.Scene) -> list[dict]:
+def glossary() -> None:
+    """The symbols the lessons use, one meaning each, with the lecture notes' spelling."""
+    with st.expander("Symbols used in the lessons"):
+        st.markdown(
+            "| symbol | in this app | in the lecture notes |\n|---|---|---|\n"
+            + "\n".join(
+                f"| {symbol} | {meaning} | {notes} |" for symbol, meaning, notes in lessons.GLOSSARY
+            )
+        )
+
+
+def run_table(scene: lessons.Scene) -> list[dict]:
     """One row per run: what the runner is called with."""
     rows = []
     for run in scene.runs:

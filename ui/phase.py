@@ -12,6 +12,7 @@ from collections.abc import MutableMapping
 
 import streamlit as st
 
+import optimizers
 from ui import controls
 from ui.state import default
 from viz import phase
@@ -21,7 +22,7 @@ MAP_CHART_KEY = "phase_map"
 SLICE_CHART_KEY = "phase_slice"
 
 
-def sidebar() -> controls.RunSettings:
+def sidebar() -> optimizers.RunSpec:
     """Surface, rule (its own picker: GD, momentum, Nesterov, Adam, RMSprop), the shared
     learning rate and hyperparameters, steps, start point and tolerance."""
     with st.sidebar:
@@ -55,18 +56,20 @@ def sidebar() -> controls.RunSettings:
             key="dl_tol",
             format_func=lambda v: f"{v:g}",
         )
-    return controls.RunSettings(choice, name, hyperparameters, (), x0, int(steps), float(tol))
+    return optimizers.RunSpec(
+        choice.name, choice.params, name, hyperparameters, (), x0, int(steps), float(tol)
+    )
 
 
-def setting_keys(settings: controls.RunSettings) -> tuple[str, str | None]:
+def setting_keys(settings: optimizers.RunSpec) -> tuple[str, str | None]:
     """The session keys of the learning rate and of the map's y hyperparameter (or None)."""
-    lr_key = f"dl_lr.{settings.surface.name}.{settings.optimizer}"
+    lr_key = f"dl_lr.{settings.surface}.{settings.optimizer}"
     y_name = phase.Y_AXES.get(settings.optimizer)
     return lr_key, (f"dl_hp.{settings.optimizer}.{y_name}" if y_name else None)
 
 
 def apply_click(
-    state: MutableMapping, event, settings: controls.RunSettings, use_y: bool = True
+    state: MutableMapping, event, settings: optimizers.RunSpec, use_y: bool = True
 ) -> bool:
     """Write the clicked point of a Plotly selection ``event`` into the shared keys.
 
@@ -89,11 +92,11 @@ def apply_click(
     return True
 
 
-def on_map_click(settings: controls.RunSettings) -> None:
+def on_map_click(settings: optimizers.RunSpec) -> None:
     """``on_select`` callback of the map: the clicked cell's η and y become the setting."""
     apply_click(st.session_state, st.session_state.get(MAP_CHART_KEY), settings)
 
 
-def on_slice_click(settings: controls.RunSettings) -> None:
+def on_slice_click(settings: optimizers.RunSpec) -> None:
     """``on_select`` callback of the slice: the clicked learning rate becomes the setting."""
     apply_click(st.session_state, st.session_state.get(SLICE_CHART_KEY), settings, use_y=False)

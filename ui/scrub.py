@@ -18,7 +18,7 @@ import streamlit as st
 import optimizers
 from optimizers.paths import lr_paths
 from ui import compute
-from ui.controls import LR_OPTIONS, RunSettings, snap_lr
+from ui.controls import LR_OPTIONS, snap_lr
 from ui.state import default, set_value
 from viz import scrub as viz_scrub
 from viz.dict_figure import DictFigure, encode_arrays
@@ -43,7 +43,7 @@ def toggle() -> bool:
     )
 
 
-def chart(settings: RunSettings) -> None:
+def chart(settings: optimizers.RunSpec) -> None:
     """The scrub figure for ``settings`` and the listener that takes the released rate."""
     if settings.batch_size is not None or settings.noise > 0:
         st.info(
@@ -57,20 +57,20 @@ def chart(settings: RunSettings) -> None:
         height=0,
         # The learning-rate slider's key (ui.controls.hyperparameter_controls).
         on_released_change=partial(
-            _take_released_rate, f"dl_lr.{settings.surface.name}.{settings.optimizer}"
+            _take_released_rate, f"dl_lr.{settings.surface}.{settings.optimizer}"
         ),
     )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def figure(settings: RunSettings) -> DictFigure:
+def figure(settings: optimizers.RunSpec) -> DictFigure:
     """The scrub figure: the stops around 2/λmax, their runs, the current rate shown first."""
     stops, marks = stops_and_marks(settings)
-    paths = scrub_paths(replace(settings, hyperparameters=_without_lr(settings)), stops)
-    surface = settings.surface
+    # Without its own learning rate and label: one batch serves every position of the thumb.
+    paths = scrub_paths(replace(settings, hyperparameters=_without_lr(settings), label=""), stops)
     spec = viz_scrub.scrub_figure(
-        compute.layers(surface.name, surface.params),
-        surface.surface,
+        compute.layers(settings.surface, settings.surface_params),
+        compute.surface_of(settings),
         paths,
         active=stops.index(snap_lr(settings.lr)),
         marks=marks,
@@ -78,12 +78,12 @@ def figure(settings: RunSettings) -> DictFigure:
     return DictFigure(encode_arrays(spec))
 
 
-def stops_and_marks(settings: RunSettings) -> tuple[tuple[float, ...], dict[str, float]]:
+def stops_and_marks(settings: optimizers.RunSpec) -> tuple[tuple[float, ...], dict[str, float]]:
     """The scrub's learning rates, and 2/λmax and the best fixed step where they exist."""
     marks: dict[str, float] = {}
     try:
         curvature, _ = compute.reference_curvature(
-            settings.surface.name, settings.surface.params, settings.x0
+            settings.surface, settings.surface_params, settings.x0
         )
     except (ValueError, TypeError):
         curvature = None
@@ -96,18 +96,17 @@ def stops_and_marks(settings: RunSettings) -> tuple[tuple[float, ...], dict[str,
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def scrub_paths(settings: RunSettings, stops: tuple[float, ...]):
-    """Every stop's run (``settings`` without its own learning rate: one batch serves every
-    position of the thumb)."""
+def scrub_paths(settings: optimizers.RunSpec, stops: tuple[float, ...]):
+    """Every stop's run of ``settings`` (whose own learning rate is left out)."""
     optimizer = optimizers.get(
         settings.optimizer, **dict(settings.hyperparameters), **dict(settings.options)
     )
     return lr_paths(
-        settings.surface.surface, optimizer, stops, settings.x0, settings.steps, settings.tol
+        compute.surface_of(settings), optimizer, stops, settings.x0, settings.steps, settings.tol
     )
 
 
-def _without_lr(settings: RunSettings) -> tuple:
+def _without_lr(settings: optimizers.RunSpec) -> tuple:
     return tuple((key, value) for key, value in settings.hyperparameters if key != "lr")
 
 

@@ -75,6 +75,23 @@ PATH_RESOLUTION = 1.5e-3
 MAX_DRAWN_POINTS = 1000
 MAX_CURVE_POINTS = 2000
 
+#: The path's line width in pixels, about how many steps carry a dot (every k-th step, see
+#: ``_Run.marker_every``) and the dots' size.
+PATH_WIDTH = 2
+PATH_DOTS = 20
+PATH_DOT_SIZE = 7
+
+#: The width the path figure's legend can count on: the Playground beside the sidebar on a
+#: 1280 px laptop, less the side margins (measured: 778 px). The figure follows the window's
+#: height, and its top margin holds this many legend rows.
+PATH_LEGEND_WIDTH = 778
+
+#: The contour's and the loss panel's shares of the width, and the gap between them (the loss
+#: axis is on the right, so the gap only needs to part the panels). The contour is square,
+#: so its share decides its size beside the sidebar (≥ 450 px at 1280×800).
+PATH_COLUMNS = (0.64, 0.36)
+PATH_SPACING = 0.05
+
 #: The theory's loss curve (:func:`optimizers.theory.rate_curve`), dashed on the loss panel.
 THEORY_COLOR = "#f2f2f2"
 
@@ -117,11 +134,11 @@ def path_figure_dict(
     per-object validation: ~10× faster than the same figure as ``go.Scatter``/``go.Frame``
     objects.
 
-    Left (60 %): the surface raster and level lines, minimizers (stars), start points and,
+    Left (64 %): the surface raster and level lines, minimizers (stars), start points and,
     for each trajectory, the path so far, the current point and, for the first trajectory
     when ``show_arrows``, the steepest-descent arrow −∇f(x_k) (log-scaled, at most 15 % of
     the plot diagonal) and the step arrow x_{k+1} − x_k (true length; for momentum methods
-    this is the velocity step −η·v). Right (40 %): loss against step, log scale when every
+    this is the velocity step −η·v). Right (36 %): loss against step, log scale when every
     loss is positive, with a marker per trajectory at the current step.
 
     ``data`` shows the final state; frames animate step 0 → the end (see the module notes).
@@ -255,7 +272,13 @@ def path_figure_dict(
     # what this figure adds, merged in as fig.update_layout / update_xaxes would.
     legend_names = [trace["name"] for trace in data if trace.get("showlegend") is not False]
     layout = json.loads(
-        _base_layout(2, (0.6, 0.4), 0.08, int(height), theme.legend_rows(legend_names))
+        _base_layout(
+            2,
+            PATH_COLUMNS,
+            PATH_SPACING,
+            int(height),
+            theme.legend_rows(legend_names, PATH_LEGEND_WIDTH),
+        )
     )
     title = surface.title if title is None else title
     merge(
@@ -270,7 +293,10 @@ def path_figure_dict(
     merge(
         layout,
         {
-            "margin": {"b": 112},
+            "margin": {"b": 84},
+            # In trace order, not in legend groups: plotly starts each group on a row of its
+            # own, which made three rows of six short entries and ran them into the title.
+            "legend": {"traceorder": "normal"},
             "hovermode": "closest",
             "updatemenus": [_play_pause_menu()],
             "sliders": [_slider(steps)],
@@ -618,7 +644,7 @@ class _Run:
             **xy,
             "mode": "lines+markers",
             "line": self._path_line(),
-            "marker": self._path_marker(),
+            "marker": self._path_marker(indices),
             "name": _legend_name(self.label, self.trajectory),
             "legendgroup": self.group,
             "customdata": customdata,
@@ -629,9 +655,16 @@ class _Run:
         indices = self._segment(min(key, self.steps), min(step, self.steps))
         points = self.trajectory.points[indices]
         trace = {"x": _coords(points[:, 0]), "y": _coords(points[:, 1])}
+        # The tail starts at its keyframe's step, not at step 0, so its marker sizes (which
+        # steps carry a dot) travel with it in every frame; they are a few numbers.
+        sizes = self._marker_sizes(indices)
         if frame:
-            return trace
-        look = {"mode": "lines+markers", "line": self._path_line(), "marker": self._path_marker()}
+            return {**trace, "marker": {"size": sizes}}
+        look = {
+            "mode": "lines+markers",
+            "line": self._path_line(),
+            "marker": {**self._path_marker(indices), "size": sizes},
+        }
         return self._unlisted(trace, look, hoverinfo="skip")
 
     def current_trace(self, step: int, frame: bool = False) -> dict:
@@ -703,18 +736,30 @@ class _Run:
         }
 
     def _path_line(self) -> dict:
-        return {"color": self.color, "width": 3}
+        # Thin: at κ = 100 gradient descent crosses the valley every step, and 3 px lines with
+        # a dot per step merged into a solid wedge at 1024×768 (review/02, 03). 2 px lines
+        # leave the gaps between the crossings open, so the zig-zag reads as one.
+        return {"color": self.color, "width": PATH_WIDTH}
 
-    def _path_marker(self) -> dict:
-        # Outlined dots show each step of a short run; on a long one they would merge into a
-        # dark dotted line, so small plain dots.
-        if len(self.drawn) <= 300:
-            return {
-                "size": 7,
-                "color": self.color,
-                "line": {"color": theme.OUTLINE_COLOR, "width": 1},
-            }
-        return {"size": 4, "color": self.color, "line": {"width": 0}}
+    @property
+    def marker_every(self) -> int:
+        """k: a dot on every k-th step, about :data:`PATH_DOTS` of them on the whole run."""
+        return max(1, math.ceil(self.steps / PATH_DOTS))
+
+    def _marker_sizes(self, indices: np.ndarray) -> np.ndarray | list:
+        """Dot size per drawn point: :data:`PATH_DOT_SIZE` on every k-th step, 0 elsewhere."""
+        sizes = np.where(indices % self.marker_every == 0, PATH_DOT_SIZE, 0).astype(np.uint8)
+        return sizes if sizes.size > 2 else sizes.tolist()
+
+    def _path_marker(self, indices: np.ndarray) -> dict:
+        # Dots only on every k-th step (the start and the current point have markers of their
+        # own): a dot per step hid the path under its markers. Outlined, so a dot on the
+        # yellow end of the colour map still has an edge.
+        return {
+            "size": self._marker_sizes(indices),
+            "color": self.color,
+            "line": {"color": theme.OUTLINE_COLOR, "width": 1},
+        }
 
 
 @dataclass(frozen=True)
@@ -764,8 +809,10 @@ class _ArrowScale:
         if not frame:
             trace.update(
                 mode="lines",
-                line={"color": theme.GRADIENT_COLOR, "width": 4},
-                name="−∇f (steepest descent)",
+                line={"color": theme.GRADIENT_COLOR, "width": 4, "dash": theme.GRADIENT_DASH},
+                # Short: with it the Playground's legend takes one row beside the sidebar at
+                # 1280 px, which leaves the contour its 450 px.
+                name="−∇f",
                 legendrank=1100,
                 hoverinfo="skip",
             )
@@ -1071,7 +1118,7 @@ def _curve_trace(values, shown, label, color, quantity, **style) -> dict:
         **steps,
         "y": _compact_losses(shown[keep]),
         "mode": "lines",
-        "line": {"color": color, "width": 3},
+        "line": {"color": color, "width": 2.5},
         "name": label,
         "hovertemplate": (
             f"{label}<br>step %{{x}}<br>{quantity} %{{{'customdata' if moved else 'y'}:.4g}}"
@@ -1133,7 +1180,9 @@ def _minima_trace(surface) -> dict:
 
 def _start_trace(trajectories) -> dict:
     starts = np.unique(np.array([t.points[0] for t in trajectories]), axis=0)
-    return _landmarks(starts, "start", 1102, ("circle", 13, theme.START_COLOR, 2))
+    # No legend entry: the white dot where every path begins says it, and the entry would
+    # push the Playground's legend to a second row (the contour's height) at 1280×800.
+    return _landmarks(starts, "start", 1102, ("circle", 13, theme.START_COLOR, 2), showlegend=False)
 
 
 def _landmarks(points: np.ndarray, name: str, rank: int, look: tuple, **extra) -> dict:
@@ -1210,8 +1259,10 @@ def _play_pause_menu() -> dict:
         "xanchor": "left",
         "y": 0.0,
         "yanchor": "top",
-        "pad": {"t": 62, "r": 10},
-        "font": {"size": theme.TICK_FONT_SIZE},
+        "pad": {"t": 50, "r": 10},
+        "font": {"size": theme.TICK_FONT_SIZE, "color": theme.TEXT_COLOR},
+        "bgcolor": theme.PLOT_COLOR,
+        "bordercolor": "#8a8f99",
         "buttons": [
             {
                 "label": "▶ Play",
@@ -1236,7 +1287,7 @@ def _slider(steps: np.ndarray) -> dict:
         "y": 0.0,
         "yanchor": "top",
         # Room on the left, in pixels, for the Play and Pause buttons at any width.
-        "pad": {"t": 50, "b": 0, "l": 215},
+        "pad": {"t": 38, "b": 0, "l": 215},
         # Step labels would crowd into a black bar at 100 frames: hide them (transparent)
         # and show the current step in large type instead.
         "font": {"color": "rgba(0, 0, 0, 0)", "size": 10},

@@ -20,19 +20,18 @@ import math
 
 import numpy as np
 
+from optimizers import status_label
 from viz import theme
 from viz.animation import _SUBPLOT_AXES, _base_layout, _loss_axis, _minima_trace, _step_axis
 from viz.dict_figure import merge
 from viz.layers import SurfaceLayers, surface_parts
 
-#: How each status reads on the scrub, with the step it names ({k}).
-STATUS_WORDS = {
-    "converged": "converged in {k} steps",
-    "diverged": "diverged at step {k}",
-    "bouncing": "bouncing: bounded but not settling after {k} steps",
-    "stopped": "stopped moving at step {k}",
-    "undefined": "left the domain of f at step {k}",
-    "max_steps": "still moving after {k} steps",
+#: How each status's words (:func:`optimizers.status_label`) name the step the run ended at.
+_AT_STEP = {
+    "converged": "{words} in {k} steps",
+    "diverged": "{words} at step {k}",
+    "stopped": "{words} at step {k}",
+    "undefined": "{words} at step {k}",
 }
 #: Names of the figure's traces, in order (``layout.meta["traces"]`` repeats them).
 TRACES = ("level lines", "minimum", "start", "path", "end", "loss", "verdict")
@@ -50,16 +49,12 @@ _STEP_INSET = 10
 _FLOAT32_LIMIT = 1e30
 
 
-def verdict(status: str, last_step: int, reason: str = "") -> str:
-    """How a run ended, in a student's words: 'converged in 41 steps', 'diverged at step 7'.
-
-    A diverged run caught only at the end of its budget (``reason`` ``'growing'``) is
-    'diverging slowly: the loss still grows at step k'.
-    """
-    if status == "diverged" and reason == "growing":
-        return f"diverging slowly: the loss still grows at step {last_step}"
-    words = STATUS_WORDS.get(status, status + " after {k} steps")
-    return words.format(k=last_step).replace("in 1 steps", "in 1 step")
+def verdict(status: str, last_step: int) -> str:
+    """How a run ended, in a student's words: 'converged in 41 steps', 'diverged at step 7',
+    'still moving after 300 steps' (:func:`optimizers.status_label` gives the words)."""
+    pattern = _AT_STEP.get(status, "{words} after {k} steps")
+    text = pattern.format(words=status_label(status), k=last_step)
+    return text.replace(" 1 steps", " 1 step")
 
 
 def scrub_rates(
@@ -126,10 +121,8 @@ def scrub_figure(
     if not 0 <= active < lrs.size:
         raise ValueError(f"active must index one of the {lrs.size} stops, got {active}.")
     verdicts = [
-        verdict(status, int(step), reason)
-        for status, step, reason in zip(
-            paths.statuses, paths.last_steps, paths.reasons, strict=True
-        )
+        verdict(status, int(step))
+        for status, step in zip(paths.statuses, paths.last_steps, strict=True)
     ]
     (xmin, xmax), (ymin, ymax) = layers.bounds
     loss_axis = _loss_axis([paths.loss_curve(i) for i in range(lrs.size)])

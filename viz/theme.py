@@ -1,13 +1,23 @@
-"""The lecture-hall look every figure shares: big type, a dark plot area, bright path colours.
+"""The lecture-hall look every figure shares: big type, a dark page, bright path colours.
 
 Figures are projected for a room of students, so text is at least 16 px, titles 22 px, and the
 plot area is dark: the surface raster (Viridis, dark = low loss) fills the contour panel and
-the other panels match it, so the same bright path colours read well on both. Everything is
-set on ``layout`` itself rather than in a template, so ``st.plotly_chart(theme="streamlit")``
-cannot override it (pages should still pass ``theme=None``).
+the other panels match it, so the same bright path colours read well on both. The figure's
+paper is the app's own dark background (``.streamlit/config.toml`` sets the same colours), so
+a legend, a title and the page around them are one surface, not dark boxes on a white page.
+Everything is set on ``layout`` itself rather than in a template, so
+``st.plotly_chart(theme="streamlit")`` cannot override it (pages should still pass
+``theme=None``).
+
+Colour-blind safety: the path colours differ in lightness as well as hue, and the lines that
+sit together on the contour differ in shape too: the path is solid with round markers, −∇f is
+dotted, the step arrow solid and white, the theory's loss curve dashed.
 """
 
 from __future__ import annotations
+
+import math
+import re
 
 import plotly.graph_objects as go
 
@@ -16,8 +26,9 @@ BASE_FONT_SIZE = 18
 TICK_FONT_SIZE = 16
 TITLE_FONT_SIZE = 24
 SUBTITLE_FONT_SIZE = 20
-TEXT_COLOR = "#1b1e24"
-PAPER_COLOR = "#ffffff"
+TEXT_COLOR = "#eef0f4"
+#: The page behind every figure: the app's ``backgroundColor`` (``.streamlit/config.toml``).
+PAPER_COLOR = "#16181d"
 #: The plot area behind non-contour panels: as dark as the low end of Viridis.
 PLOT_COLOR = "#22252d"
 GRID_COLOR = "rgba(255, 255, 255, 0.16)"
@@ -34,9 +45,12 @@ PATH_COLORS = (
     "#8fb8ff",  # light blue
     "#c8c8c8",  # light grey
 )
-#: −∇f arrow, step arrow, minimizer stars, start point, divergence cross.
-GRADIENT_COLOR = "#ff2d2d"
-STEP_COLOR = "#ffe14d"
+#: −∇f arrow (dotted), step arrow, minimizer stars, start point, divergence cross. Pink and
+#: white, not red and yellow: next to the orange path, red and yellow are one colour to a
+#: deuteranope (review/13) and fade together on a washed-out projector.
+GRADIENT_COLOR = "#ff5ce1"
+GRADIENT_DASH = "dot"
+STEP_COLOR = "#ffffff"
 MINIMUM_COLOR = "#ffd700"
 START_COLOR = "#ffffff"
 DIVERGED_COLOR = "#ff1f1f"
@@ -44,12 +58,13 @@ OUTLINE_COLOR = "#111111"
 
 MARGIN = {"l": 70, "r": 30, "t": 100, "b": 40}
 #: Vertical room for the title, and for each row of the legend under it.
-TITLE_SPACE = 56
-LEGEND_ROW = 30
+TITLE_SPACE = 54
+LEGEND_ROW = 28
 #: A width the legend can count on (a chart in Streamlit's centred layout is ~700 px wide
-#: on a laptop; wider on a projector) and a rough text width per character.
+#: on a laptop; wider on a projector) and a rough text width per character (measured in
+#: Chromium: 7.3 px per character of a 16 px legend entry).
 LEGEND_WIDTH = 1000
-CHAR_WIDTH = 0.55 * TICK_FONT_SIZE
+CHAR_WIDTH = 7.3
 
 
 def path_color(index: int) -> str:
@@ -58,14 +73,21 @@ def path_color(index: int) -> str:
 
 
 def legend_rows(names: list[str], width: float = LEGEND_WIDTH) -> int:
-    """How many rows a horizontal legend with these entries needs, roughly."""
-    rows, used = 1, 0.0
-    for name in names:
-        item = 50 + CHAR_WIDTH * len(name)  # symbol and gaps, then the text
-        if used and used + item > width:
-            rows, used = rows + 1, 0.0
-        used += item
-    return rows
+    """How many rows a horizontal legend with these entries needs, as plotly.js lays it out.
+
+    Plotly puts every entry in one row when they all fit in ``width`` (the figure's width
+    less its side margins); otherwise it gives every entry the width of the widest one and
+    fills rows of equal columns. An entry is its symbol and gaps (53 px, measured in
+    Chromium) and its text (:data:`CHAR_WIDTH` per character).
+    """
+    if not names:
+        return 1
+    # Markup such as <sup>2t</sup> takes no width.
+    items = [53 + CHAR_WIDTH * len(re.sub(r"<[^>]*>", "", name)) for name in names]
+    if sum(items) <= width:
+        return 1
+    columns = max(1, int(width // max(items)))
+    return math.ceil(len(items) / columns)
 
 
 def apply_theme(
@@ -76,17 +98,17 @@ def apply_theme(
 ) -> go.Figure:
     """Give ``fig`` the shared look (fonts, colours, margins, legend on top); returns ``fig``.
 
-    The legend sits in a dark band between the title and the plots (its entries are the
-    bright colours the plots use, white included); the top margin makes room for
-    ``legend_rows`` rows of it.
+    The legend sits between the title and the plots, on the figure's own dark paper (its
+    entries are the bright colours the plots use, white included): its bottom edge is the top
+    of the plots and the top margin makes room for ``legend_rows`` rows of it, so it never
+    covers a plot whatever height the browser gives the figure (a chart that follows the
+    window's height keeps the legend in place; the title hangs from the top edge).
 
     Axis styling covers every 2-D axis already in the figure, so call it after the subplots
     exist. Subplot titles are annotations: builders give them :data:`SUBTITLE_FONT_SIZE`.
     """
     if height is not None:
         fig.update_layout(height=height)
-    # The legend hangs from just under the title, in pixels from the top of the figure.
-    figure_height = fig.layout.height or 450
     fig.update_layout(
         template="none",
         font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": TEXT_COLOR},
@@ -98,11 +120,12 @@ def apply_theme(
             "orientation": "h",
             "x": 0.0,
             "xanchor": "left",
-            "yref": "container",
-            "y": 1.0 - TITLE_SPACE / figure_height,
-            "yanchor": "top",
-            "font": {"size": TICK_FONT_SIZE, "color": "#f2f2f2"},
-            "bgcolor": PLOT_COLOR,
+            # Stands on the top edge of the plots (paper y = 1), whatever the figure's height.
+            "yref": "paper",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "font": {"size": TICK_FONT_SIZE, "color": TEXT_COLOR},
+            "bgcolor": "rgba(0, 0, 0, 0)",
             "itemsizing": "constant",
             "itemwidth": 40,
         },
@@ -126,7 +149,7 @@ def apply_theme(
         "title": {"font": {"size": BASE_FONT_SIZE}},
         "gridcolor": GRID_COLOR,
         "zerolinecolor": GRID_COLOR,
-        "linecolor": "#888888",
+        "linecolor": "#8a8f99",
         "showline": True,
         "ticks": "outside",
         "mirror": False,

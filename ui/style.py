@@ -1,0 +1,90 @@
+"""Page-level CSS: charts that follow the window's height, text that wraps instead of clipping.
+
+Streamlit sizes a chart from its figure's ``layout.height`` unless ``st.plotly_chart`` is told
+``height="stretch"``; then the chart fills the element around it, which carries the chart's
+key as a class (``st-key-<key>``). Giving that element a height in viewport units here lets
+the figure grow with the screen: at 1024×768, 1280×800 and 1920×1080 the Playground's contour
+takes what is left under the page title (measured in tests/browser/test_layout_browser.py).
+Plotly's own layout cannot do this: the server never learns the window's size.
+
+:func:`inject` is called once per run from app.py; the ``<style>`` element takes no room on
+the page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+#: Keys of charts whose height follows the window (``st.plotly_chart(key=…,
+#: height="stretch")``), with the room they leave above and below them in the window, in px.
+TALL_CHARTS = {
+    # Page title and status line above, Play/Pause inside the figure.
+    "playground_chart": 150,
+}
+
+#: On a phone (narrower than this) a two-panel chart keeps this width and scrolls sideways
+#: inside its own box, so the contour keeps ≥ 300 px instead of shrinking to 110 px.
+PHONE_WIDTH_PX = 640
+PHONE_CHART_MIN_WIDTH_PX = 680
+#: Below this chart width the figure's own title gives its room to the legend's extra rows
+#: (the page title and the sidebar name the surface); plotly cannot wrap a legend upwards.
+NARROW_CHART_PX = 800
+
+
+def _tall_chart_rules() -> str:
+    rules = []
+    for key, room in TALL_CHARTS.items():
+        # Never shorter than 560 px (the contour's 420 px plus title, legend and buttons),
+        # never taller than a square contour can use on a 4K screen.
+        rules.append(
+            f".st-key-{key} {{ height: clamp(560px, calc(100vh - {room}px), 1500px); "
+            "container-type: inline-size; }"
+        )
+        rules.append(
+            f"@container (max-width: {NARROW_CHART_PX}px) {{ .st-key-{key} .g-gtitle "
+            "{ display: none; } }"
+        )
+        rules.append(
+            f"@media (max-width: {PHONE_WIDTH_PX}px) {{ .st-key-{key} {{ height: 640px; "
+            f"min-width: {PHONE_CHART_MIN_WIDTH_PX}px; }} }}"
+        )
+    return "\n".join(rules)
+
+
+CSS = f"""
+<style>
+/* Less empty space above the page title: the chart and its buttons fit one screen. */
+[data-testid="stMainBlockContainer"] {{
+  padding-top: 3rem;
+  padding-left: 1.5rem;
+  padding-right: 1.5rem;
+  padding-bottom: 3rem;
+}}
+h1 {{ font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important; }}
+/* Metrics show their whole value: wrap instead of an ellipsis. */
+[data-testid="stMetricValue"] > div,
+[data-testid="stMetricLabel"] div,
+[data-testid="stMetricLabel"] p {{
+  white-space: normal !important;
+  overflow: visible !important;
+  text-overflow: clip !important;
+  overflow-wrap: anywhere;
+}}
+[data-testid="stMetricValue"] {{ font-size: 1.9rem; }}
+/* Formulas wrap or scroll inside their own box, never past the column. */
+.katex-display {{ overflow-x: auto; overflow-y: hidden; }}
+/* A two-panel chart on a phone scrolls sideways inside its column. */
+@media (max-width: {PHONE_WIDTH_PX}px) {{
+  [data-testid="stVerticalBlock"]:has(> .stElementContainer > .stFullScreenFrame .stPlotlyChart)
+  {{ overflow-x: auto; }}
+  /* Plotly's toolbar hangs over the chart's title on a narrow screen. */
+  .stPlotlyChart .modebar-container {{ display: none; }}
+}}
+{_tall_chart_rules()}
+</style>
+"""
+
+
+def inject() -> None:
+    """Add the app's CSS to this run's page (app.py calls it once, before the page)."""
+    st.html(CSS)
