@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 from networks.model import Network
 
@@ -109,6 +108,9 @@ def sharpness(network: Network, theta, X, y, start=None) -> tuple[float, np.ndar
                 if value > 0:
                     return value, vector
                 break
+    # Imported here, not with the module: the first chart of the app does not need it.
+    from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
+
     size = network.n_params
     operator = LinearOperator(
         (size, size), matvec=lambda v: network.hvp(theta, np.ravel(v), X, y), dtype=float
