@@ -48,3 +48,22 @@ def test_the_quadratic_stability_limit_splits_the_verdicts():
 def test_bad_learning_rates_are_named(lrs):
     with pytest.raises((ValueError, TypeError), match="lr"):
         lr_paths(surfaces.get("quadratic"), optimizers.get("gd"), lrs)
+
+
+@pytest.mark.parametrize(
+    ("surface_name", "params", "x0", "lrs"),
+    [
+        # GD at exactly 2/λmax on a quadratic (λmax = 10) neither settles nor grows.
+        ("quadratic", {"condition_number": 10.0}, None, [0.05, 0.2]),
+        # log(x) is undefined for x ≤ 0: each step size leaves the domain at its own step.
+        ("custom", {"formula": "log(x) + y^2", "extent": 2.0}, (1.0, 1.0), [0.1, 0.5, 1.0]),
+    ],
+)
+def test_bouncing_and_undefined_rows_end_where_the_runner_ends(surface_name, params, x0, lrs):
+    surface = surfaces.get(surface_name, **params)
+    batch = lr_paths(surface, optimizers.get("gd"), lrs, x0=x0, steps=300, tol=1e-6)
+    for i, lr in enumerate(lrs):
+        single = optimizers.run(surface, optimizers.get("gd", lr=lr), x0=x0, steps=300, tol=1e-6)
+        assert (batch.statuses[i], batch.last_steps[i]) == (single.status, single.steps)
+        np.testing.assert_array_equal(batch.path(i), single.points)
+    assert {"bouncing", "undefined"} & set(batch.statuses)
