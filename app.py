@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import share, state, style
+from ui import preload, share, state, style
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
 style.inject()
+preload.plotly()
 page = st.navigation(
     [
         st.Page(
