@@ -16,11 +16,6 @@ from pathlib import Path
 
 import streamlit as st
 
-_PRELOAD = st.components.v2.component(
-    "descent_lab_preload_plotly",
-    js=(Path(__file__).parent / "components" / "preload_plotly.js").read_text(encoding="utf-8"),
-)
-
 
 @functools.cache
 def plotly_chunk() -> str | None:
@@ -30,8 +25,17 @@ def plotly_chunk() -> str | None:
     return found[0].name if found else None
 
 
+@functools.cache
+def _component():
+    """The module with the file's name written in (not passed as data: the module must act
+    on its first call, whatever data that call has)."""
+    source = (Path(__file__).parent / "components" / "preload_plotly.js").read_text("utf-8")
+    return st.components.v2.component(
+        "descent_lab_preload_plotly", js=source.replace("__PLOTLY_CHUNK__", plotly_chunk())
+    )
+
+
 def plotly() -> None:
     """Start loading plotly.js in the browser (once per page; nothing when not found)."""
-    name = plotly_chunk()
-    if name is not None:
-        _PRELOAD(key="_dl_preload_plotly", data={"file": name}, height=0)
+    if plotly_chunk() is not None:
+        _component()(key="_dl_preload_plotly", height=0)
