@@ -16,6 +16,8 @@ from pathlib import Path
 
 import streamlit as st
 
+KEY = "_dl_preload_plotly"
+
 
 @functools.cache
 def plotly_chunk() -> str | None:
@@ -31,11 +33,16 @@ def _component():
     on its first call, whatever data that call has)."""
     source = (Path(__file__).parent / "components" / "preload_plotly.js").read_text("utf-8")
     return st.components.v2.component(
-        "descent_lab_preload_plotly", js=source.replace("__PLOTLY_CHUNK__", plotly_chunk())
+        "descent_lab_preload_plotly",
+        js=source.replace("__PLOTLY_CHUNK__", plotly_chunk()),
+        # Out of the page's flow: an empty element would still push the title 16 px down
+        # (the gap Streamlit keeps between elements). Its script runs all the same.
+        css=f".st-key-{KEY} {{ display: none; }}",
+        isolate_styles=False,
     )
 
 
 def plotly() -> None:
     """Start loading plotly.js in the browser (once per page; nothing when not found)."""
     if plotly_chunk() is not None:
-        _component()(key="_dl_preload_plotly", height=0)
+        _component()(key=KEY, height=0)

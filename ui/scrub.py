@@ -29,6 +29,9 @@ RELEASE_KEY = "_dl_scrub_release"
 _RELEASE = st.components.v2.component(
     "descent_lab_scrub_release",
     js=(Path(__file__).parent / "components" / "scrub_release.js").read_text(encoding="utf-8"),
+    # It draws nothing: out of the page's flow, so it leaves no gap under the chart.
+    css=f".st-key-{RELEASE_KEY} {{ display: none; }}",
+    isolate_styles=False,
 )
 
 
