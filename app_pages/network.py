@@ -19,7 +19,9 @@ if not settings.optimizers:
     st.stop()
 
 runs = [
-    explain.run_or_explain(lambda name=name, lr=lr: network_panel.training(settings, name, lr))
+    explain.run_or_explain(
+        lambda name=name, lr=lr: network_panel.training(settings.training, name, lr)
+    )
     for name, lr in zip(settings.optimizers, settings.lrs, strict=True)
 ]
 labels = [f"{run.optimizer.title} (η = {lr:g})" for run, lr in zip(runs, settings.lrs, strict=True)]
@@ -33,7 +35,7 @@ for run, label in zip(runs, labels, strict=True):
 first, first_lr = settings.optimizers[0], settings.lrs[0]
 boundary_column, curves_column = st.columns([2, 3], gap="medium")
 with boundary_column:
-    figure = network_panel.boundary(settings, first, first_lr)
+    figure = network_panel.boundary(settings.training, first, first_lr)
     if figure is None:
         st.info(
             "Iris has four input features: its decision regions are not a picture in the "
@@ -51,7 +53,7 @@ if settings.init == "zeros":
     )
 
 st.subheader("The path through weight space, seen on its PCA plane")
-pca_chart, explained = network_panel.plane(settings, first, first_lr)
+pca_chart, explained = network_panel.plane(settings.training, first, first_lr)
 st.plotly_chart(pca_chart, key="net_pca_chart", theme=None)
 st.caption(
     f"The white line is a **shadow**: the {runs[0].optimizer.title} run moves all "
@@ -62,31 +64,36 @@ st.caption(
 )
 
 st.subheader("Standardize the inputs?")
-standard_chart, results = network_panel.standardization(settings, first, first_lr)
+std_lr = network_panel.standardization_lr_control()
+standard_chart, results = network_panel.standardization(
+    settings.activation, settings.noise, settings.seed, std_lr
+)
 st.plotly_chart(standard_chart, key="net_standard_chart", theme=None)
 st.caption(
-    "Seed 003's experiment with the first optimizer: iris in centimetres and two blobs whose "
-    "second feature is 100× larger, trained as they are (dashed) and standardized (solid). "
-    "κ = λmax/λmin of the Hessian at the end: features on different scales stretch the loss "
-    "surface, and a step size that suits the steep direction crawls along the flat one."
+    "Seed 003's experiment with mini-batch gradient descent: iris in centimetres and two "
+    "blobs whose second feature is 100× larger, trained as they are (dashed) and standardized "
+    "(solid). κ = λmax/λmin of the Hessian at the end: features on different scales stretch "
+    "the loss surface, and a step size that suits the steep direction crawls along the flat one."
 )
 
 st.subheader("The edge of stability")
 left, right = st.columns([1, 3])
 with left:
-    eos_lr = network_panel.eos_lr_control()
+    eos_lr = network_panel.eos_controls()
     st.markdown(
         "Full-batch gradient descent on the squared error (MSE) with this network. On a "
         "quadratic, GD diverges once the curvature λmax passes 2/η. In a network the "
         "curvature rises during training until it reaches 2/η, then **hovers there** while the "
         "loss keeps falling, unevenly (Cohen et al. 2021)."
     )
-eos_chart, eos_losses, eos_sharpness = explain.run_or_explain(
-    lambda: network_panel.eos(settings, eos_lr)
-)
-with right:
-    st.plotly_chart(eos_chart, key="net_eos_chart", theme=None)
-if len(eos_sharpness):
+if eos_lr is not None:
+    eos_chart, eos_losses, eos_sharpness = explain.run_or_explain(
+        lambda: network_panel.eos(
+            settings.data, settings.widths, settings.activation, settings.init, eos_lr
+        )
+    )
+    with right:
+        st.plotly_chart(eos_chart, key="net_eos_chart", theme=None)
     peak = float(np.max(eos_sharpness))
     st.caption(
         f"Largest sharpness reached: {peak:.3g}; 2/η = {2 / eos_lr:.3g}. "

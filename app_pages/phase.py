@@ -12,11 +12,15 @@ st.title("Phase diagram")
 st.markdown(
     "Every cell is one run from the same start with its own learning rate $\\eta$ (x, log "
     "scale) and momentum $\\beta$ (y; $\\beta_1$ for Adam, $\\rho$ for RMSprop), coloured by "
-    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic the edge of "
-    "the dark-red region is $\\eta = 2(1+\\beta)/\\lambda_{\\max}$ for heavy ball. "
+    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic heavy ball "
+    "is stable exactly for $\\eta < 2(1+\\beta)/\\lambda_{\\max}$ (the dashed line), but a "
+    "budget shows that edge only roughly: just past it the swings grow slowly and may not "
+    "leave the plot in time (grey, still moving, not yet dark red), and with $\\beta$ near 1 "
+    "the swings just below it shrink so slowly that those runs are still moving too. "
     "Gradient descent has no $\\beta$: it gets the one-dimensional slice only."
 )
 settings = controls_phase.sidebar()
+controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)
 data = explain.run_or_explain(
     lambda: compute.phase_data(

@@ -8,6 +8,7 @@ from ui import compute, controls, explain, export, rates, scrub, state
 
 st.title("Playground")
 settings = controls.playground_sidebar()
+controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)
 trajectory = explain.run_or_explain(partial(compute.run, settings))
 

@@ -8,6 +8,7 @@ from ui import compute, controls, explain, share
 
 st.title("Optimizer race")
 racers = controls.race_sidebar()
+controls.stop_if_formula_broken()
 if not racers:
     st.info("Pick at least one optimizer in the sidebar to start the race.")
     share.finish()

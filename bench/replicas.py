@@ -22,13 +22,19 @@ this was written, by other people's work): read the numbers as this machine's, n
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import datetime as dt
+import json
+import math
 import os
+import platform
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,11 +137,22 @@ def start_cluster(count: int, tag: str, proxy_env: dict | None = None) -> Cluste
     try:
         for port, replica, log in zip(ports, replicas, logs, strict=True):
             wait_until_healthy(f"http://127.0.0.1:{port}", replica, log, timeout=90)
+            asyncio.run(warm_up(f"http://127.0.0.1:{port}"))
         cluster.wait_until_proxy_sees(count)
     except BaseException:
         cluster.stop()
         raise
     return cluster
+
+
+async def warm_up(base: str) -> None:
+    """One Playground run on the replica at ``base`` itself: its first run imports NumPy, SciPy,
+    Plotly… (seconds); a replica that has served a class has done that long before."""
+    client = load.ProtocolClient(base, load.Session(-1, "protocol"))
+    try:
+        await asyncio.wait_for(client.open(), timeout=load.LOAD_TIMEOUT_S)
+    finally:
+        await client.close()
 
 
 def kill(process: subprocess.Popen) -> None:
@@ -161,26 +178,536 @@ def sticky_replica(context) -> str | None:
     return next((c["value"] for c in context.cookies() if c["name"] == STICKY_COOKIE), None)
 
 
-def recover_page(page, context, survivor: str, before: dict, deadline: float) -> float | None:
-    """Wait until ``page`` is connected again through the proxy, pinned to ``survivor``, and a
-    run there has drawn its figure; returns the monotonic time it had, or None at ``deadline``.
+def recover_pages(pages: list[tuple], deadline: float) -> list[float | None]:
+    """Wait until each ``(page, context, survivor, before)`` is connected again through the
+    proxy, pinned to ``survivor``, and a run there has drawn its figure; returns the monotonic
+    time each got there (None if not by ``deadline``). The pages are watched together.
 
     Streamlit's frontend does not rerun the script when its WebSocket reconnects (it takes the
-    server for the one it had, which keeps sessions for a while), so the page keeps showing
-    its last view, and the survivor's new session builds it again on the next rerun from what
-    the page sends: the URL's query string and the widgets' values. The student's next move
-    does that; here the page asks for a rerun with Streamlit's "R" shortcut, changing nothing,
-    so the new figure can be compared with the old one.
+    server for the one it had, which keeps sessions for a while), so a page keeps showing its
+    last view, and the survivor's new session builds it again on the next rerun from what the
+    page sends: the URL's query string and the widgets' values. A student's next move does
+    that; here each page asks for a rerun with Streamlit's "R" shortcut, changing nothing, so
+    the new figure can be compared with the old one.
     """
-    asked = None
-    while time.monotonic() < deadline:
-        state = page.evaluate(PAGE_STATE_JS)
-        if state["figures"] > before["figures"] and state["idle"]:
-            return time.monotonic()
-        connected = state["idle"] and sticky_replica(context) == survivor
-        if connected and (asked is None or time.monotonic() - asked > RERUN_EVERY_S):
-            page.evaluate("() => document.activeElement && document.activeElement.blur()")
-            page.keyboard.press("r")
-            asked = time.monotonic()
+    back: list[float | None] = [None] * len(pages)
+    asked: list[float | None] = [None] * len(pages)
+    while time.monotonic() < deadline and None in back:
+        for i, (page, context, survivor, before) in enumerate(pages):
+            if back[i] is not None:
+                continue
+            state = page.evaluate(PAGE_STATE_JS)
+            if state["figures"] > before["figures"] and state["idle"]:
+                back[i] = time.monotonic()
+                continue
+            connected = state["idle"] and sticky_replica(context) == survivor
+            if connected and (asked[i] is None or time.monotonic() - asked[i] > RERUN_EVERY_S):
+                page.bring_to_front()
+                page.evaluate("() => document.activeElement && document.activeElement.blur()")
+                page.keyboard.press("r")
+                asked[i] = time.monotonic()
         time.sleep(0.1)
-    return None
+    return back
+
+
+def open_page(browser, base: str, lr_stops_left: int):
+    """A Playground page through the proxy, its learning rate ``lr_stops_left`` stops below
+    the default (so that each page has settings of its own). Returns (page, context, state)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(load.PROBE_JS)
+    page = context.new_page()
+    page.goto(base + "/", timeout=load.LOAD_TIMEOUT_S * 1000)
+    page.wait_for_function(load.IDLE_JS, timeout=load.LOAD_TIMEOUT_S * 1000, polling=100)
+    move_slider(page, "Learning rate", "ArrowLeft", lr_stops_left)
+    time.sleep(0.5)  # the app writes the URL at the end of its run
+    return page, context, page.evaluate(PAGE_STATE_JS)
+
+
+def move_slider(page, label: str, key: str, presses: int, timeout_s: float = 60) -> None:
+    """Press ``key`` on slider ``label`` and wait for a new chart and the end of the run."""
+    before = page.evaluate(load.SIGNATURE_JS)
+    page.get_by_role("slider", name=label).first.focus()
+    for _ in range(presses):
+        page.keyboard.press(key)
+    page.wait_for_function(
+        f"(before) => ({load.SIGNATURE_JS})() !== before && ({load.IDLE_JS})()",
+        arg=before,
+        timeout=timeout_s * 1000,
+        polling=50,
+    )
+
+
+# ----- capacity -----------------------------------------------------------------------------------
+#: Relaxed per-client limits for the runs that simulate a class: here every student comes
+#: from 127.0.0.1, in a lecture hall each has an address (or the limits are raised for a NAT).
+CLASS_LIMITS = {
+    "DL_NEW_SESSIONS_PER_10S": "1000",
+    "DL_OPEN_SESSIONS": "1000",
+    "DL_REQUESTS_PER_10S": "100000",
+}
+
+
+def replica_cpu_s(cluster: Cluster, meter: load.CpuMeter) -> float:
+    """CPU seconds used so far by every replica (and its children)."""
+    return meter([pid for r in cluster.replicas for pid in load.process_tree(r.pid)])
+
+
+class CpuSampler:
+    """Samples the replicas' CPU seconds once a second in a thread: (monotonic time, seconds)."""
+
+    def __init__(self, cluster: Cluster):
+        self.cluster, self.meter, self.samples = cluster, load.CpuMeter(), []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            self.samples.append((time.monotonic(), replica_cpu_s(self.cluster, self.meter)))
+            self.stop.wait(1.0)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+    def used(self, start: float, end: float) -> float:
+        """CPU seconds between the samples nearest ``start`` and ``end``."""
+        inside = [s for s in self.samples if start <= s[0] <= end] or self.samples[-1:]
+        return inside[-1][1] - inside[0][1] if len(inside) > 1 else float("nan")
+
+
+def capacity_step(cluster: Cluster, rate: float, seconds: float, seed: int) -> dict:
+    """Protocol sessions through the proxy moving sliders at about ``rate`` moves/s in all.
+
+    Each session pauses 0.5-1.5 × the mean pause between moves; the mean is at least 1.5 s
+    (load.py makes at most one move a second per session), so faster classes have more
+    sessions. The class arrives first; times and CPU are of the sliding phase.
+    """
+    sessions = max(4, math.ceil(rate * 1.5))
+    mean_pause = sessions / rate
+    started = time.monotonic()
+    with CpuSampler(cluster) as cpu:
+        results, _, go_at = asyncio.run(
+            load.drive(
+                cluster.base,
+                cluster.replicas[0].pid,
+                sessions,
+                0,
+                seconds,
+                seed,
+                pause_s=(0.5 * mean_pause, 1.5 * mean_pause),
+            )
+        )
+    times = load._times(results, "protocol")
+    used = cpu.used(started + go_at, started + go_at + seconds)
+    return {
+        "target_rate": rate,
+        "sessions": sessions,
+        "moves": times["changes"],
+        "moves_per_s": times["changes"] / seconds,
+        "p50_s": times["p50_s"],
+        "p95_s": times["p95_s"],
+        "failed": times["failed"],
+        "failures": [f for s in results for f in s.failures][:3],
+        "cpu_per_move_ms": 1000 * used / max(times["changes"], 1),
+        "replica_cpu_pct": 100 * used / seconds,
+        "arrival_s": go_at,
+    }
+
+
+def capacity(replica_counts, rates, seconds: float, seed: int) -> dict[int, list[dict]]:
+    """For each replica count, the steps of ``rates`` until p95 passes twice the target."""
+    found: dict[int, list[dict]] = {}
+    for count in replica_counts:
+        cluster = start_cluster(count, f"capacity{count}", CLASS_LIMITS)
+        steps = found[count] = []
+        try:
+            for rate in rates:
+                step = capacity_step(cluster, rate, seconds, seed)
+                steps.append(step)
+                print(
+                    f"{count} replica(s), {rate:g} moves/s asked: {step['moves_per_s']:.1f} "
+                    f"done, p50 {step['p50_s']:.2f} s, p95 {step['p95_s']:.2f} s, "
+                    f"{step['failed']} failed sessions, {step['cpu_per_move_ms']:.0f} ms CPU/move",
+                    flush=True,
+                )
+                # Past twice the target the replicas are only queueing: no need to go on.
+                if not step["p95_s"] < 2 * load.TARGET_P95_S or step["failed"]:
+                    break
+        finally:
+            cluster.stop()
+    return found
+
+
+def sustained(steps: list[dict]) -> float:
+    """Moves/s of the fastest step with p95 under the target and no failed session."""
+    good = [s["moves_per_s"] for s in steps if s["p95_s"] < load.TARGET_P95_S and not s["failed"]]
+    return max(good, default=0.0)
+
+
+# ----- failover -----------------------------------------------------------------------------------
+def failover(pages: int, seed: int) -> dict:
+    """``pages`` Chromium pages on two replicas, each with its own learning rate; the replica
+    with the most pages is killed; the pages on it must come back on the other with the same
+    URL and figure, and the others must go on working."""
+    from playwright.sync_api import sync_playwright
+
+    cluster = start_cluster(2, "failover")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=load.CHROMIUM, args=load.CHROMIUM_ARGS
+            )
+            opened = [open_page(browser, cluster.base, 1 + i % 6) for i in range(pages)]
+            on = [sticky_replica(context) for _, context, _ in opened]
+            victim = max(("r1", "r2"), key=on.count)
+            survivor = "r2" if victim == "r1" else "r1"
+            affected = [o for o, replica in zip(opened, on, strict=True) if replica == victim]
+            others = [o for o, replica in zip(opened, on, strict=True) if replica != victim]
+            print(f"failover: {len(affected)} of {pages} pages on {victim}; killing it", flush=True)
+            kill(cluster.replicas[int(victim[1:]) - 1])
+            killed_at = time.monotonic()
+            back = recover_pages(
+                [(page, context, survivor, before) for page, context, before in affected],
+                killed_at + 60,
+            )
+            recovered, same, times, failures = 0, 0, [], []
+            for (page, _context, before), at in zip(affected, back, strict=True):
+                state = page.evaluate(PAGE_STATE_JS)
+                if at is None:
+                    failures.append(f"not back after 60 s: {page.evaluate(load.STATE_JS)}")
+                    continue
+                recovered += 1
+                times.append(at - killed_at)
+                if state["url"] == before["url"] and state["signature"] == before["signature"]:
+                    same += 1
+                else:
+                    failures.append(f"settings changed: {before['url']} → {state['url']}")
+                failures += [f"error on the page: {e}" for e in page.evaluate(load.ERRORS_JS)]
+            still_working = 0
+            for page, _, _ in others:
+                try:
+                    move_slider(page, "Learning rate", "ArrowRight", 1, timeout_s=30)
+                    still_working += 1
+                except Exception as error:
+                    failures.append(f"unaffected page stopped: {type(error).__name__}")
+            browser.close()
+    finally:
+        cluster.stop()
+    return {
+        "pages": pages,
+        "affected": len(affected),
+        "recovered": recovered,
+        "same_settings": same,
+        "settings_lost": len(affected) - same,
+        "recover_p50_s": load.percentile(times, 0.5),
+        "recover_p95_s": load.percentile(times, 0.95),
+        "recover_max_s": max(times, default=float("nan")),
+        "unaffected": len(others),
+        "unaffected_working": still_working,
+        "failures": failures,
+    }
+
+
+# ----- a greedy client ----------------------------------------------------------------------------
+async def _greedy(base: str, stop: asyncio.Event, counts: dict, flood: bool = True) -> None:
+    """One session sending learning-rate changes as fast as it can (a student's script):
+    ``flood``, as fast as its WebSocket takes them, reading the replies without waiting for
+    them; otherwise back to back, each as soon as the run of the last one has ended."""
+    client = load.ProtocolClient(base, load.Session(-1, "protocol"))
+    await client.open()
+    slider = client.sliders[load.SLIDER_KEYS["Learning rate"]]
+    options = list(slider.options)
+    if not flood:
+        try:
+            index = options.index(slider.raw_value[0])
+            while not stop.is_set() and counts["sent"] < 1_000_000:
+                index = (index + 7) % len(options)
+                counts["sent"] += 1
+                slider = client.sliders[load.SLIDER_KEYS["Learning rate"]]
+                await asyncio.wait_for(client.rerun(slider.id, options[index]), timeout=30)
+                counts["replies"] += 1
+        finally:
+            await client.close()
+        return
+
+    async def drain():
+        while True:
+            await client.websocket.recv()
+            counts["replies"] += 1
+
+    reader = asyncio.create_task(drain())
+    try:
+        index = options.index(slider.raw_value[0])
+        while not stop.is_set() and counts["sent"] < 1_000_000:
+            index = (index + 7) % len(options)
+            await client.websocket.send(client.rerun_request(slider.id, options[index]))
+            counts["sent"] += 1
+            await asyncio.sleep(0)  # let the class's sessions run in this loop too
+    finally:
+        reader.cancel()
+        await client.close()
+
+
+def _greedy_process(base: str, seconds: float, flood: bool) -> None:
+    """``python bench/replicas.py --greedy-client BASE SECONDS``: the greedy client in its own
+    process (as it would be on its own laptop), so that it does not slow the load generator's
+    sessions; prints its counts as JSON."""
+
+    async def run():
+        stop, counts = asyncio.Event(), {"sent": 0, "replies": 0}
+        loop = asyncio.get_running_loop()
+        loop.call_later(seconds, stop.set)
+        loop.add_signal_handler(signal.SIGTERM, stop.set)  # the class is done: report
+        started = time.monotonic()
+        await _greedy(base, stop, counts, flood)
+        counts["per_s"] = counts["sent"] / max(time.monotonic() - started, 1e-9)
+        return counts
+
+    print(json.dumps(asyncio.run(run())))
+
+
+def _class_with_greedy(cluster: Cluster, sessions: int, seconds: float, seed: int, mode: str):
+    """The class's drive, with the greedy client running in another process meanwhile (from
+    the start of the class's arrival to past the end of its sliding)."""
+    log = LOGS / f"greedy-{dt.datetime.now():%H%M%S}.log"
+    command = [sys.executable, __file__, "--greedy-client", cluster.base, f"{seconds + 60:g}", mode]
+    with log.open("w") as errors:
+        greedy_client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
+        try:
+            results, _, _ = asyncio.run(
+                load.drive(cluster.base, cluster.replicas[0].pid, sessions, 0, seconds, seed)
+            )
+        finally:
+            greedy_client.terminate()
+            output, _ = greedy_client.communicate(timeout=30)
+    lines = [line for line in output.splitlines() if line.startswith("{")]
+    counts = json.loads(lines[-1]) if lines else {"sent": 0, "replies": 0, "per_s": 0.0}
+    return results, counts
+
+
+async def _burst(base: str, attempts: int) -> dict:
+    """A script opening ``attempts`` sessions (WebSockets) at once from one address: how many
+    the proxy refuses (429) under its default per-client limits."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import InvalidStatus
+
+    host = base.removeprefix("http://")
+    opened, refused, other = [], 0, 0
+    try:
+        for _ in range(attempts):
+            try:
+                opened.append(
+                    await connect(
+                        f"ws://{host}/_stcore/stream",
+                        subprotocols=["streamlit"],
+                        origin=base,
+                        open_timeout=10,
+                    )
+                )
+            except InvalidStatus as error:
+                refused += error.response.status_code == 429
+                other += error.response.status_code != 429
+            except (OSError, TimeoutError):
+                other += 1
+    finally:
+        await asyncio.gather(*(c.close() for c in opened), return_exceptions=True)
+    return {"attempts": attempts, "opened": len(opened), "refused_429": refused, "other": other}
+
+
+def greedy(sessions: int, seconds: float, seed: int) -> dict:
+    """One replica behind the proxy (default limits): the class alone, the class with one
+    greedy client (back to back, then flooding), and a burst of sessions from one address.
+    A fresh cluster for each, so that one's harm does not carry into the next."""
+    found: dict = {"sessions": sessions, "runs": {}}
+    for mode in ("alone", "back-to-back", "flood"):
+        cluster = start_cluster(1, f"greedy-{mode}")
+        try:
+            if mode == "alone":
+                results, _, _ = asyncio.run(
+                    load.drive(cluster.base, cluster.replicas[0].pid, sessions, 0, seconds, seed)
+                )
+                counts = None
+            else:
+                results, counts = _class_with_greedy(cluster, sessions, seconds, seed, mode)
+            found["runs"][mode] = {
+                "times": load._times(results, "protocol"),
+                "greedy": counts,
+                "failures": [f for s in results for f in s.failures][:3],
+                "replica_alive": cluster.replicas[0].poll() is None,
+            }
+            if mode == "alone":
+                time.sleep(11)  # the proxy's 10-s rate window forgets the class's arrivals
+                found["burst"] = asyncio.run(_burst(cluster.base, 100))
+        finally:
+            cluster.stop()
+    return found
+
+
+# ----- the report ---------------------------------------------------------------------------------
+def _s(value: float) -> str:
+    return "–" if value != value else f"{value:.2f} s"  # NaN: nothing measured
+
+
+def report(found: dict, args, started_at: str, load_before: str) -> str:
+    lines = [
+        "# Replicas behind HAProxy: capacity, failover, a greedy client",
+        "",
+        f"`python bench/replicas.py --seconds {args.seconds:g} --rates "
+        f"{','.join(f'{r:g}' for r in args.rates)} --pages {args.pages}` on {started_at}: "
+        f"{os.cpu_count()} cores shared by the replicas, HAProxy and the load generator, "
+        f"Python {platform.python_version()}, load average before the run {load_before}. "
+        "The proxy runs deploy/haproxy.cfg with its servers replaced by loopback replicas. "
+        "Other work was running on this machine at the same time: the numbers are noisy.",
+        "",
+    ]
+    if "capacity" in found:
+        lines += [
+            "## Capacity: one replica against two, same load",
+            "",
+            "Protocol sessions (bench/load.py's: a browser tab's messages, without the drawing) "
+            "through the proxy, each moving a slider after a random pause; steps of increasing "
+            f"moves per second, {args.seconds:g} s each after the class has arrived, until p95 "
+            "passes 4 s (twice the target). Each session waits for its figure before pausing "
+            "again, so a slow server also slows the class: compare the moves done. Per-client "
+            "limits raised (every simulated student is 127.0.0.1).",
+            "",
+            "| replicas | moves/s asked | sessions | moves/s done | slider → new figure "
+            "p50 / p95 | failed sessions | replica CPU per move | replicas' CPU (% of a core) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for count, steps in found["capacity"].items():
+            for step in steps:
+                lines.append(
+                    f"| {count} | {step['target_rate']:g} | {step['sessions']} | "
+                    f"{step['moves_per_s']:.1f} | {_s(step['p50_s'])} / {_s(step['p95_s'])} | "
+                    f"{step['failed']} | {step['cpu_per_move_ms']:.0f} ms | "
+                    f"{step['replica_cpu_pct']:.0f} % |"
+                )
+        lines += [""]
+        for count, steps in found["capacity"].items():
+            lines.append(
+                f"- {count} replica(s): {sustained(steps):.1f} moves/s sustained with p95 < 2 s "
+                "and no failed session."
+            )
+            for step in steps:
+                for failure in step["failures"]:
+                    lines.append(f"  - failure at {step['target_rate']:g}/s: {failure}")
+        lines += [""]
+    if "failover" in found:
+        f = found["failover"]
+        lines += [
+            "## Failover: a replica killed under open pages",
+            "",
+            f"{f['pages']} Chromium pages through the proxy on two replicas, each with its own "
+            "learning rate (in its URL); the replica holding more pages killed with SIGKILL. "
+            "Streamlit's frontend reconnects by itself (the proxy sends the dead replica's "
+            "cookie to the survivor) but does not rerun the script on reconnecting, so each page "
+            "then asks for one rerun (the R shortcut, as a student's next move would): the "
+            "survivor's new session rebuilds the view from the URL and the widgets' values. "
+            "Recovered = pinned to the survivor with a new figure drawn from a run there; same "
+            "settings = the same URL and the same figure data (every number of every trace) as "
+            "before the kill. Time to recover: from the kill.",
+            "",
+            "| measure | result | goal |",
+            "|---|---|---|",
+            f"| sessions affected (on the killed replica) | {f['affected']} of {f['pages']} | |",
+            f"| recovered on the survivor | {f['recovered']} of {f['affected']} | all |",
+            f"| with identical settings (URL and figure data) | {f['same_settings']} of "
+            f"{f['affected']} | all; 0 settings lost |",
+            f"| time to recover p50 / p95 / max | {_s(f['recover_p50_s'])} / "
+            f"{_s(f['recover_p95_s'])} / {_s(f['recover_max_s'])} | p95 < 10 s |",
+            f"| unaffected pages still working (a slider move after the kill) | "
+            f"{f['unaffected_working']} of {f['unaffected']} | all |",
+            f"| failures | {len(f['failures'])} | 0 |",
+        ]
+        lines += [f"- {failure}" for failure in f["failures"]]
+        lines += [""]
+    if "greedy" in found:
+        g = found["greedy"]
+        burst = g["burst"]
+        lines += [
+            "## A greedy client",
+            "",
+            f"One replica behind the proxy with its default limits. {g['sessions']} protocol "
+            f"sessions moving a slider every 2-5 s for {args.seconds:g} s: alone; with one more "
+            "session (in its own process) changing the learning rate back to back, each change "
+            "as soon as the last run ended; and with one flooding changes as fast as its "
+            "WebSocket takes them, without reading the replies first.",
+            "",
+            "| run | class: slider → new figure p50 / p95 | class: moves (failed sessions) "
+            "| greedy client: changes sent (per s), runs ended |",
+            "|---|---|---|---|",
+        ]
+        for mode, run in g["runs"].items():
+            times, counts = run["times"], run["greedy"]
+            extra = (
+                "–"
+                if counts is None
+                else f"{counts['sent']} ({counts['per_s']:.0f}/s), {counts['replies']}"
+            )
+            lines.append(
+                f"| {mode} | {_s(times['p50_s'])} / {_s(times['p95_s'])} | {times['changes']} "
+                f"({times['failed']}) | {extra} |"
+            )
+        lines += [""]
+        for mode, run in g["runs"].items():
+            lines += [f"- {mode}: failure: {failure}" for failure in run["failures"]]
+        lines += [
+            "",
+            f"A burst of {burst['attempts']} sessions opened at once from one address: "
+            f"{burst['opened']} opened, {burst['refused_429']} refused by the proxy with 429 "
+            f"(its limit: DL_NEW_SESSIONS_PER_10S), {burst['other']} other errors.",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None and sys.argv[1:2] == ["--greedy-client"]:
+        _greedy_process(sys.argv[2], float(sys.argv[3]), sys.argv[4] == "flood")
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30.0, help="per step (30 s)")
+    parser.add_argument(
+        "--rates",
+        type=lambda text: [float(r) for r in text.split(",")],
+        default=[5.0, 10.0, 20.0, 30.0, 40.0],
+        help="capacity steps, moves per second in all (5,10,20,30,40)",
+    )
+    parser.add_argument("--pages", type=int, default=6, help="Chromium pages in failover (6)")
+    parser.add_argument("--greedy-sessions", type=int, default=12, help="the class (12)")
+    parser.add_argument(
+        "--only", choices=("capacity", "failover", "greedy"), action="append", help="repeatable"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if not 5 <= args.seconds <= 600 or not all(0 < r <= 100 for r in args.rates):
+        parser.error("--seconds must be 5…600 and each rate 0…100")
+    if not 2 <= args.pages <= 12 or not 1 <= args.greedy_sessions <= 50:
+        parser.error("--pages must be 2…12 and --greedy-sessions 1…50")
+    if haproxy_path() is None:
+        parser.error("haproxy not found (apt-get install haproxy)")
+    only = set(args.only or ("capacity", "failover", "greedy"))
+    load_before = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    started_at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    found: dict = {}
+    if "capacity" in only:
+        found["capacity"] = capacity((1, 2), args.rates, args.seconds, args.seed)
+    if "failover" in only:
+        found["failover"] = failover(args.pages, args.seed)
+    if "greedy" in only:
+        found["greedy"] = greedy(args.greedy_sessions, args.seconds, args.seed)
+    text = report(found, args, started_at, load_before)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

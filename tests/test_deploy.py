@@ -268,7 +268,7 @@ def test_image_takes_the_app_its_packages_and_its_streamlit_config():
 
 # ----- failover through the proxy, in a real browser ----------------------------------------------
 @pytest.mark.browser
-def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view(tmp_path):
+def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view():
     _require("haproxy", replicas.haproxy_path())
     _require("chromium", CHROMIUM.is_file() and CHROMIUM)
     from playwright.sync_api import sync_playwright
@@ -284,20 +284,8 @@ def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view(tm
             page.wait_for_function(load.IDLE_JS, timeout=120_000, polling=100)
             # Settings of its own: two stops down the learning rate, one up the condition number.
             default = page.evaluate(replicas.PAGE_STATE_JS)
-            for label, key, presses in (
-                ("Learning rate", "ArrowLeft", 2),
-                ("Condition number κ", "ArrowRight", 1),
-            ):
-                page.get_by_role("slider", name=label).first.focus()
-                for _ in range(presses):
-                    page.keyboard.press(key)
-                page.wait_for_function(
-                    f"(before) => ({load.SIGNATURE_JS})() !== before && ({load.IDLE_JS})()",
-                    arg=page.evaluate(load.SIGNATURE_JS),
-                    timeout=60_000,
-                    polling=50,
-                )
-            page.wait_for_function(load.IDLE_JS, timeout=60_000, polling=100)
+            replicas.move_slider(page, "Learning rate", "ArrowLeft", 2)
+            replicas.move_slider(page, "Condition number κ", "ArrowRight", 1)
             time.sleep(0.5)  # the URL is written at the end of the run
             before = page.evaluate(replicas.PAGE_STATE_JS)
             lr_shown = page.get_by_role("slider", name="Learning rate").first.get_attribute(
@@ -310,8 +298,10 @@ def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view(tm
 
             replicas.kill(cluster.replicas[int(on[1:]) - 1])
             killed_at = time.monotonic()
-            back_at = replicas.recover_page(page, context, survivor, before, killed_at + 60)
-            page.screenshot(path=str(tmp_path / "after-failover.png"))
+            (back_at,) = replicas.recover_pages([(page, context, survivor, before)], killed_at + 60)
+            shots = ROOT / "test-artifacts" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / "after-failover.png"))
             state = page.evaluate(replicas.PAGE_STATE_JS)
             assert back_at is not None, f"not back on {survivor}: {page.evaluate(load.STATE_JS)}"
             # A new run on the survivor (a new session there: it knows only what the page sends,
@@ -323,14 +313,7 @@ def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view(tm
             assert slider.get_attribute("aria-valuetext") == lr_shown
             assert not page.evaluate(load.ERRORS_JS)
             # The new session is live on the survivor: a slider move gives a new chart.
-            slider.focus()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_function(
-                f"(before) => ({load.SIGNATURE_JS})() !== before && ({load.IDLE_JS})()",
-                arg=state["signature"],
-                timeout=60_000,
-                polling=50,
-            )
+            replicas.move_slider(page, "Learning rate", "ArrowRight", 1)
             assert replicas.sticky_replica(context) == survivor
             print(f"failover: back on {survivor} {back_at - killed_at:.1f} s after the kill")
             browser.close()

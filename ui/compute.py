@@ -14,7 +14,8 @@ import streamlit as st
 import optimizers
 import optimizers.theory
 import surfaces
-from optimizers.suggest import suggested_lr as _suggested_lr
+from optimizers import suggest
+from optimizers.numbers import format_number
 from viz import phase
 from viz.animation import loss_distance_figure, path_figure_dict, trajectory_3d_figure
 from viz.clicks import click_grid_trace
@@ -106,7 +107,15 @@ def suggested_lr(
     name: str, params: ParamsKey, optimizer_name: str, start: tuple[float, float]
 ) -> float:
     """A learning rate that behaves well for this rule on this surface (see optimizers.suggest)."""
-    return _suggested_lr(surface(name, params), optimizer_name, start)
+    return suggest.suggested_lr(surface(name, params), optimizer_name, start)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def suggested_hyperparameters(
+    name: str, params: ParamsKey, optimizer_name: str, start: tuple[float, float]
+) -> dict[str, float]:
+    """Learning rate and (momentum rules) β tuned to this surface (see optimizers.suggest)."""
+    return suggest.suggested_hyperparameters(surface(name, params), optimizer_name, start)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -180,11 +189,14 @@ def race_table(runs: tuple) -> list[dict]:
             {
                 "Optimizer": trajectory.optimizer.label(),
                 "Status": optimizers.status_label(trajectory.status),
-                "Steps to tolerance": trajectory.steps
+                # Words and 3 significant figures, never "None" (a table of strings).
+                "Steps to tolerance": format_number(trajectory.steps)
                 if trajectory.status == "converged"
-                else None,
-                "Final loss": trajectory.final_loss,
-                "Distance to nearest minimizer": distance,
+                else "not reached",
+                "Final loss": format_number(trajectory.final_loss),
+                "Distance to nearest minimizer": "no minimizer"
+                if distance is None
+                else format_number(distance),
             }
         )
     return rows
@@ -355,6 +367,7 @@ def phase_data(
         ys=np.asarray(ys),
         steps_to_converge=None if result is None else result.steps_to_converge,
         diverged=None if result is None else result.diverged,
+        outcome=None if result is None else result.outcome,
         slice_lrs=np.asarray(slice_lrs),
         slice_steps=cut.steps_to_converge[0],
         slice_diverged=cut.diverged[0],

@@ -11,6 +11,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
+from optimizers.numbers import format_number
 
 T = TypeVar("T")
 
@@ -27,10 +28,10 @@ def run_or_explain(work: Callable[[], T]) -> T:
 def status(trajectory: optimizers.Trajectory, surface: surfaces.Surface) -> None:
     """The status line: what happened, the final loss and the distance to the nearest minimum."""
     nearest = surface.nearest_minimizer(trajectory.final_point)
-    detail = f"Final loss **{trajectory.final_loss:.6g}**"
+    detail = f"Final loss **{format_number(trajectory.final_loss)}**"
     distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
     if distance is not None and math.isfinite(distance):
-        detail += f" · distance to the nearest minimizer **{distance:.3g}**"
+        detail += f" · distance to the nearest minimizer **{format_number(distance)}**"
     show = {
         "converged": st.success,
         "diverged": st.error,
