@@ -21,7 +21,6 @@ import dataclasses
 import functools
 
 import numpy as np
-from scipy import optimize
 from scipy.special import expit, log_softmax, softmax
 
 from networks import Network, datasets, filter_normalized, initialize, pca_plane
@@ -238,6 +237,9 @@ def fit(network: Network, X, y, seed: int) -> tuple[np.ndarray, np.ndarray]:
     path : ndarray (k, P)
         The L-BFGS iterates from the start to θ* (the path the ``pca`` plane is fitted to).
     """
+    # Imported here, not with the module: the first chart of the app does not need it.
+    from scipy import optimize
+
     theta0 = initialize(network, "xavier", seed)
     path = [theta0.copy()]
     result = optimize.minimize(
