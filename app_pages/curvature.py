@@ -8,6 +8,10 @@ from ui import compute, controls, curvature_panel, explain
 from viz.curvature import axes_figure, map_figure
 
 st.title("Curvature: what the Hessian says about a point")
+explain.opening(
+    "Click a point on the contour and read what the Hessian says there: which way f bends, "
+    "how sharply, and how large a step is safe."
+)
 st.markdown(
     "Near a point p every smooth loss looks like its second-order model "
     r"$f(p+d) \approx f(p) + g^\top d + \tfrac12\, d^\top H d$, with the gradient "
@@ -24,6 +28,7 @@ with st.sidebar:
         choice, "gd", controls.start_point_value(choice), hint=False
     )
     point = curvature_panel.point_controls(choice)
+controls.stop_if_formula_broken()
 
 lr = dict(hyperparameters)["lr"]
 view = explain.run_or_explain(lambda: compute.curvature_view(choice.name, choice.params, point))
@@ -69,24 +74,24 @@ with text_column:
     )
     st.latex(r"c_i \;\leftarrow\; (1 - \eta\lambda_i)\, c_i .")
     st.markdown(
-        r"It shrinks only if $|1 - \eta\lambda_i| < 1$ in **every** direction, so the steepest "
-        r"one sets the speed limit $\eta < 2/\lambda_{\max}$. At that limit the flattest "
-        r"direction keeps, per step,"
+        r"It shrinks only if $|1 - \eta\lambda_i| < 1$ in **every** direction, so the most "
+        r"curved one sets the speed limit $\eta < 2/\lambda_{\max}$. Near that limit the "
+        r"steep direction is the slow one (its factor $1 - \eta\lambda_{\max}$ is close "
+        r"to $-1$: it bounces across the valley) and the flat one keeps about "
+        r"$1 - 2/\kappa$. The best fixed step balances the two:"
     )
     st.latex(
-        r"1 - \frac{2\lambda_{\min}}{\lambda_{\max}} = 1 - \frac{2}{\kappa},"
-        r"\qquad \kappa = \frac{\lambda_{\max}}{\lambda_{\min}}"
+        r"\eta = \frac{2}{\lambda_{\min} + \lambda_{\max}}: \quad "
+        r"|1 - \eta\lambda_{\min}| = |1 - \eta\lambda_{\max}| = "
+        r"\frac{\kappa - 1}{\kappa + 1},\qquad \kappa = \frac{\lambda_{\max}}{\lambda_{\min}}"
     )
     st.markdown(
-        r"of its error: about $\kappa/2$ steps per factor e ≈ 2.7. A round bowl "
-        r"($\kappa = 1$) is solved in one step, a valley with $\kappa = 1000$ needs hundreds. "
-        r"The best fixed step $2/(\lambda_{\min} + \lambda_{\max})$ only reaches the rate "
-        r"$(\kappa - 1)/(\kappa + 1)$, and exact line search ($\alpha^* = g^\top g / "
-        r"g^\top H g$ each step) zig-zags for the same reason."
+        r"per step in both directions: about $\kappa/2$ steps per factor e ≈ 2.7, so a "
+        r"valley with $\kappa = 1000$ needs thousands of steps (the Convergence rates page "
+        r"counts them). A round bowl ($\kappa = 1$) is solved in one step of $\eta = 1/\lambda$ "
+        r"(at $\eta = 2/\lambda$ it bounces between two points for ever). Exact line "
+        r"search ($\alpha^* = g^\top g / g^\top H g$ each step) zig-zags for the same reason."
     )
-    if view.curvature.kind == "minimum":
-        kappa = view.curvature.condition_number
-        st.info(
-            f"Here κ = {kappa:.3g}: at η just under 2/λmax the slow direction keeps "
-            f"1 − 2/κ = {1 - 2 / kappa:.4g} of its error per step."
-        )
+    sentence = curvature_panel.gd_speed_sentence(view.curvature)
+    if sentence:
+        st.info(sentence)

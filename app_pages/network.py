@@ -1,10 +1,8 @@
 """Neural network: train a real (small) network with the same update rules, and look at it."""
 
-import numpy as np
 import streamlit as st
 
 from ui import explain, network_panel
-from viz.network import curves_figure
 
 st.title("A real neural network")
 st.markdown(
@@ -19,7 +17,9 @@ if not settings.optimizers:
     st.stop()
 
 runs = [
-    explain.run_or_explain(lambda name=name, lr=lr: network_panel.training(settings, name, lr))
+    explain.run_or_explain(
+        lambda name=name, lr=lr: network_panel.training(settings.training, name, lr)
+    )
     for name, lr in zip(settings.optimizers, settings.lrs, strict=True)
 ]
 labels = [f"{run.optimizer.title} (η = {lr:g})" for run, lr in zip(runs, settings.lrs, strict=True)]
@@ -31,9 +31,15 @@ for run, label in zip(runs, labels, strict=True):
     )
 
 first, first_lr = settings.optimizers[0], settings.lrs[0]
-boundary_column, curves_column = st.columns([2, 3], gap="medium")
+st.plotly_chart(
+    network_panel.curves(settings.training, settings.optimizers, settings.lrs),
+    key="net_curves_chart",
+    theme=None,
+)
+boundary_column, plane_column = st.columns(2, gap="medium")
 with boundary_column:
-    figure = network_panel.boundary(settings, first, first_lr)
+    st.markdown(f"**Decision regions of {labels[0]}**, epoch by epoch")
+    figure = network_panel.boundary(settings.training, first, first_lr)
     if figure is None:
         st.info(
             "Iris has four input features: its decision regions are not a picture in the "
@@ -41,18 +47,10 @@ with boundary_column:
         )
     else:
         st.plotly_chart(figure, key="net_boundary_chart", theme=None)
-with curves_column:
-    st.plotly_chart(curves_figure(runs, labels), key="net_curves_chart", theme=None)
-
-if settings.init == "zeros":
-    st.warning(
-        "Zero initialization: every hidden unit starts equal, gets the same gradient and stays "
-        "equal, so the network is as good as one unit wide (no matter how many it has)."
-    )
-
-st.subheader("The path through weight space, seen on its PCA plane")
-pca_chart, explained = network_panel.plane(settings, first, first_lr)
-st.plotly_chart(pca_chart, key="net_pca_chart", theme=None)
+with plane_column:
+    st.markdown(f"**The path of {labels[0]} through weight space**, on its PCA plane")
+    pca_chart, explained = network_panel.plane(settings.training, first, first_lr)
+    st.plotly_chart(pca_chart, key="net_pca_chart", theme=None)
 st.caption(
     f"The white line is a **shadow**: the {runs[0].optimizer.title} run moves all "
     f"{runs[0].thetas.shape[1]} weights, and we see its projection onto the two directions it "
@@ -61,38 +59,42 @@ st.caption(
     "2-D gradient-descent run restricted to the plane (Li et al. 2018, section 7)."
 )
 
+if settings.init == "zeros":
+    st.warning(
+        "Zero initialization: every hidden unit starts equal, gets the same gradient and stays "
+        "equal, so the network is as good as one unit wide (no matter how many it has)."
+    )
+
 st.subheader("Standardize the inputs?")
-standard_chart, results = network_panel.standardization(settings, first, first_lr)
+std_lr = network_panel.standardization_lr_control()
+standard_chart, results = network_panel.standardization(
+    settings.activation, settings.noise, settings.seed, std_lr
+)
 st.plotly_chart(standard_chart, key="net_standard_chart", theme=None)
 st.caption(
-    "Seed 003's experiment with the first optimizer: iris in centimetres and two blobs whose "
-    "second feature is 100× larger, trained as they are (dashed) and standardized (solid). "
-    "κ = λmax/λmin of the Hessian at the end: features on different scales stretch the loss "
-    "surface, and a step size that suits the steep direction crawls along the flat one."
+    "Seed 003's experiment with mini-batch gradient descent: iris in centimetres and two "
+    "blobs whose second feature is 100× larger, trained as they are (dashed) and standardized "
+    "(solid). κ = λmax/λmin of the Hessian at the end: features on different scales stretch "
+    "the loss surface, and a step size that suits the steep direction crawls along the flat one."
 )
 
 st.subheader("The edge of stability")
 left, right = st.columns([1, 3])
 with left:
-    eos_lr = network_panel.eos_lr_control()
+    eos_lr = network_panel.eos_controls()
     st.markdown(
         "Full-batch gradient descent on the squared error (MSE) with this network. On a "
         "quadratic, GD diverges once the curvature λmax passes 2/η. In a network the "
-        "curvature rises during training until it reaches 2/η, then **hovers there** while the "
-        "loss keeps falling, unevenly (Cohen et al. 2021)."
+        "curvature rises during training until it reaches 2/η, then **hovers near it** while "
+        "the loss keeps falling, unevenly (Cohen et al. 2021). A net this small may also break "
+        "away: watch the loss."
     )
-eos_chart, eos_losses, eos_sharpness = explain.run_or_explain(
-    lambda: network_panel.eos(settings, eos_lr)
-)
-with right:
-    st.plotly_chart(eos_chart, key="net_eos_chart", theme=None)
-if len(eos_sharpness):
-    peak = float(np.max(eos_sharpness))
-    st.caption(
-        f"Largest sharpness reached: {peak:.3g}; 2/η = {2 / eos_lr:.3g}. "
-        + (
-            "It reached the edge."
-            if peak >= 0.9 * 2 / eos_lr
-            else "It stayed below the edge: try a larger η."
+if eos_lr is not None:
+    eos_chart, eos_losses, eos_sharpness = explain.run_or_explain(
+        lambda: network_panel.eos(
+            settings.data, settings.widths, settings.activation, settings.init, eos_lr
         )
     )
+    with right:
+        st.plotly_chart(eos_chart, key="net_eos_chart", theme=None)
+    st.caption(network_panel.eos_summary(eos_losses, eos_sharpness, eos_lr))

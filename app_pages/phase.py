@@ -9,27 +9,37 @@ from ui import phase as controls_phase
 from viz import phase
 
 st.title("Phase diagram")
+explain.opening(
+    "Find the learning rate and momentum that converge fastest: click a cell of the map to "
+    "run that setting."
+)
 st.markdown(
     "Every cell is one run from the same start with its own learning rate $\\eta$ (x, log "
     "scale) and momentum $\\beta$ (y; $\\beta_1$ for Adam, $\\rho$ for RMSprop), coloured by "
-    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic the edge of "
-    "the dark-red region is $\\eta = 2(1+\\beta)/\\lambda_{\\max}$ for heavy ball. "
+    "the steps it needs to reach $\\lVert\\nabla f\\rVert <$ tol. On a quadratic heavy ball "
+    "is stable exactly for $\\eta < 2(1+\\beta)/\\lambda_{\\max}$ (the dashed line), but a "
+    "budget shows that edge only roughly: just past it the swings grow slowly and may not "
+    "leave the plot in time (grey, still moving, not yet dark red), and with $\\beta$ near 1 "
+    "the swings just below it shrink so slowly that those runs are still moving too. "
     "Gradient descent has no $\\beta$: it gets the one-dimensional slice only."
 )
 settings = controls_phase.sidebar()
+controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)
-data = explain.run_or_explain(
-    lambda: compute.phase_data(
-        settings.surface,
-        settings.surface_params,
-        settings.optimizer,
-        settings.hyperparameters,
-        settings.x0,
-        settings.steps,
-        settings.tol,
-        controls.LR_OPTIONS,
+# A new surface or κ sweeps the whole grid again (seconds): say so, where the map will be.
+with st.spinner("Running every cell of the grid…", show_time=True):
+    data = explain.run_or_explain(
+        lambda: compute.phase_data(
+            settings.surface,
+            settings.surface_params,
+            settings.optimizer,
+            settings.hyperparameters,
+            settings.x0,
+            settings.steps,
+            settings.tol,
+            controls.LR_OPTIONS,
+        )
     )
-)
 layers = compute.layers(settings.surface, settings.surface_params)
 
 left, right = st.columns([2, 1])

@@ -9,7 +9,12 @@ import streamlit as st
 from ui import compute, controls, explain, rates
 
 st.title("Convergence rates")
+explain.opening(
+    "Move the learning rate in the sidebar and watch which eigen-direction of the error "
+    "shrinks slowest; below, see how the steps grow with κ."
+)
 settings = controls.playground_sidebar()
+controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)
 trajectory = explain.run_or_explain(partial(compute.run, settings))
 
@@ -20,10 +25,19 @@ st.markdown(
     "descent moves each eigenvector $\\mathbf v_i$ of $H$ on its own: the error along it is "
     "multiplied by $1 - \\eta\\lambda_i$ every step, "
     "$\\;\\mathbf v_i^\\top(\\mathbf x_t - \\mathbf x^*) = (1 - \\eta\\lambda_i)^t\\, "
-    "\\mathbf v_i^\\top(\\mathbf x_0 - \\mathbf x^*)$. The direction with the **small** "
-    "eigenvalue shrinks slowest and sets the pace; a step large enough to speed it up makes "
-    "$|1 - \\eta\\lambda_{\\max}| > 1$ along the other one."
+    "\\mathbf v_i^\\top(\\mathbf x_0 - \\mathbf x^*)$. The direction with the largest "
+    "$|1 - \\eta\\lambda_i|$ shrinks slowest and sets the pace. Below "
+    "$\\eta = 2/(\\lambda_{\\min} + \\lambda_{\\max})$ that is the flat direction (small "
+    "$\\lambda$); above it the steep one, whose factor $1 - \\eta\\lambda_{\\max}$ is negative "
+    "and grows in size until it passes $-1$ at $\\eta = 2/\\lambda_{\\max}$."
 )
+sentence = rates.slow_direction_sentence(
+    compute.quadratic_curvature(settings.surface, settings.surface_params),
+    settings.optimizer,
+    settings.lr,
+)
+if sentence:
+    st.info(sentence)
 if not surface.minima:
     st.info(
         f"The {surface.title} surface has no minimizer, so there is no error "
@@ -51,7 +65,7 @@ else:
     elif settings.optimizer in ("momentum", "nesterov"):
         st.caption(
             "Solid: the run's error along each eigenvector. Dashed: the asymptotic rate "
-            "$\\rho_i^t$ of each direction, the spectral radius of the momentum iteration's "
+            "$r_i^t$ of each direction, the spectral radius of the momentum iteration's "
             "2×2 matrix for $\\lambda_i$; the error oscillates around this slope."
         )
     else:
@@ -66,16 +80,16 @@ st.markdown(
     "Each point is one run on the quadratic bowl with eigenvalues $1$ and $\\kappa$, from "
     f"$({rates.SWEEP_START[0]:g}, {rates.SWEEP_START[1]:g})$ until "
     f"$\\lVert\\nabla f\\rVert < 10^{{{round(math.log10(rates.SWEEP_TOL))}}}$, "
-    "with each rule at its standard setting. The error shrinks by a factor $\\rho$ per step, "
+    "with each rule at its standard setting. The error shrinks by a factor $r$ per step, "
     "so shrinking it by a factor $\\varepsilon$ takes "
-    "$\\ln(1/\\varepsilon)/\\ln(1/\\rho)$ steps:\n\n"
-    "| rule | setting | rate $\\rho$ per step | steps $\\approx$ |\n"
+    "$\\ln(1/\\varepsilon)/\\ln(1/r)$ steps:\n\n"
+    "| rule | setting | rate $r$ per step | steps $\\approx$ |\n"
     "|---|---|---|---|\n"
     "| GD | $\\eta = \\frac{2}{\\lambda_{\\min}+\\lambda_{\\max}}$ "
     "| $\\frac{\\kappa-1}{\\kappa+1} \\approx 1 - \\frac{2}{\\kappa}$ "
     "| $\\frac{\\kappa}{2}\\ln\\frac{1}{\\varepsilon}$ |\n"
     "| heavy ball | $\\eta^* = \\big(\\frac{2}{\\sqrt{\\lambda_{\\max}}"
-    "+\\sqrt{\\lambda_{\\min}}}\\big)^2,\\ \\beta^* = \\rho^2$ "
+    "+\\sqrt{\\lambda_{\\min}}}\\big)^2,\\ \\beta^* = r^2$ "
     "| $\\frac{\\sqrt\\kappa-1}{\\sqrt\\kappa+1} \\approx 1 - \\frac{2}{\\sqrt\\kappa}$ "
     "| $\\frac{\\sqrt\\kappa}{2}\\ln\\frac{1}{\\varepsilon}$ |\n"
     "| Nesterov | $\\eta = \\frac{1}{\\lambda_{\\max}},\\ "

@@ -271,7 +271,8 @@ SCENES: tuple[Scene, ...] = (
             ("002", "momentum keeps a moving average of past gradients: v ← γv + ηg, w ← w − v"),
             ("004", "momentum: continue in the general direction of the previous iterations"),
         ),
-        setup="The same valley (κ = 100), start and **η = 0.0194**: plain gradient descent "
+        setup=f"The same valley (κ = {_g(VALLEY_MODEL.condition_number)}), start and "
+        "**η = 0.0194**: plain gradient descent "
         "against heavy-ball momentum with **β = 0.7**, for at most **1000 steps**.",
         question="Momentum adds β times the previous step to every step. What happens to "
         "the zig-zag?",
@@ -310,7 +311,8 @@ SCENES: tuple[Scene, ...] = (
                 "a correction to standard momentum",
             ),
         ),
-        setup="The κ = 10 bowl, heavy-ball momentum and Nesterov momentum with the same "
+        setup=f"The κ = {_g(BOWL_MODEL.condition_number)} bowl, heavy-ball momentum and "
+        "Nesterov momentum with the same "
         "**η = 0.0501** and **β = 0.9**, from the same start, for at most **300 steps**.",
         question="Which of the two swings further past the minimum?",
         choices=(

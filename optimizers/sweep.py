@@ -47,7 +47,8 @@ class SweepResult:
     @property
     def statuses(self) -> np.ndarray:
         """The outcome of every cell as a status string (``'converged'``, ``'bouncing'``, …)."""
-        return np.asarray(OUTCOMES, dtype=object)[self.outcome]
+        names = np.asarray(OUTCOMES, dtype=object)[self.outcome.reshape(-1)]
+        return names.reshape(self.outcome.shape)  # an array also for a one-cell grid
 
 
 def sweep(
@@ -63,9 +64,17 @@ def sweep(
               lr=np.geomspace(1e-4, 1, 200)[:, None], momentum=np.linspace(0, 0.99, 200)[None, :])
 
     The rule is the same function :func:`optimizers.run` calls, applied to arrays of shape
-    (..., 2); cells stop updating once they converge or diverge, and the stop rules are
-    those of :func:`optimizers.run`, so a cell agrees with the single run of its settings
-    (exact gradients only: no mini-batches or noise here).
+    (..., 2), with weight decay's objective f + (λ/2)‖x‖² (Newton with ∇²f + λI); a cell
+    stops updating once it converges, diverges, stops or leaves the domain of f, and the
+    verdicts are those of :func:`optimizers.run` (``optimizers.stopping``), so every cell
+    equals the single run of its settings bit for bit, status (``SweepResult.outcome``) and
+    final loss, on every surface (exact gradients only: no mini-batches or noise here).
+
+    Raises
+    ------
+    ValueError
+        As :func:`optimizers.run` does: bad arguments, or a start where f or ∇f is not
+        defined (the message names the function, e.g. "log needs x > 0").
     """
     _check_run_arguments(surface, get(name), steps, tol, 0.0, 0)
     rule = RULES[name]
@@ -110,7 +119,7 @@ def sweep(
     needs_hessian = getattr(rule, "NEEDS_HESSIAN", False)
     stoppable = name in stopping.STOPPABLE
     cells = np.arange(size)
-    has_decay = bool(np.any(decay))
+    has_decay, has_weight_decay = bool(np.any(decay)), bool(np.any(weight_decay))
 
     steps_to_converge = np.full(size, -1, dtype=int)
     outcome = np.full(size, MAX_STEPS, dtype=np.int8)
@@ -119,8 +128,9 @@ def sweep(
     radius_sq = stopping.escape_radius_sq(surface, p[:, 0], p[:, 1])
     # The bouncing test's windows, as in optimizers.run: largest squared step, lowest loss.
     mark = stopping.FIRST_CHECK
-    window_steps = np.zeros((size, 2))
-    window_lows = np.full((size, 2), np.inf)
+    # Rows [T/2, 3T/4) and [3T/4, T): each a contiguous array of the cells.
+    window_steps = np.zeros((2, size))
+    window_lows = np.full((2, size), np.inf)
     bounced = np.zeros(size, dtype=bool)
 
     with np.errstate(all="ignore"):
@@ -144,22 +154,19 @@ def sweep(
             finite_point = np.isfinite(x + y)
             defined = np.isfinite(loss) & np.isfinite(gx) & np.isfinite(gy)
             far = (x - center[0]) * (x - center[0]) + (y - center[1]) * (y - center[1]) > radius_sq
-            blown = ~finite_point | (far & finite_point)
-            blown |= finite_point & ~far & ~defined
-            undefined = finite_point & ~far & ~defined
-            if undefined.any():
-                rows = np.flatnonzero(undefined & alive)
-                is_domain = domain.undefined_at(surface, x[rows], y[rows])
-                undefined[:] = False
-                undefined[rows[is_domain]] = True
-            blown |= alive & ~blown & (loss > ceiling)
+            # Diverged: overflowed, escaped, f overflowed or passed the ceiling; undefined:
+            # a finite point near the plot where f or ∇f is not a number (domain.undefined_at).
+            blown = ~finite_point | far | ~defined | (loss > ceiling)
             blown &= alive
-            if weight_decay.any():
+            undefined = blown & finite_point & ~far & ~defined
+            if undefined.any():
+                rows = np.flatnonzero(undefined)
+                undefined[rows[~domain.undefined_at(surface, x[rows], y[rows])]] = False
+            if has_weight_decay:
                 gx, gy = gx + weight_decay[:, 0] * x, gy + weight_decay[:, 0] * y
             norm = np.hypot(gx, gy)
             done = alive & ~blown & ((norm < tol) | (norm == 0.0))
             if blown.any():
-                undefined &= blown
                 outcome[cells[blown & ~undefined]] = DIVERGED
                 outcome[cells[undefined]] = UNDEFINED
                 last_loss[cells[undefined]] = previous_loss[undefined]
@@ -170,10 +177,10 @@ def sweep(
             alive &= ~(blown | done)
             if k == mark:
                 bounced |= alive & stopping.not_settling(
-                    window_steps[:, 0],
-                    window_steps[:, 1],
-                    window_lows[:, 0],
-                    window_lows[:, 1],
+                    window_steps[0],
+                    window_steps[1],
+                    window_lows[0],
+                    window_lows[1],
                     mark,
                 )
                 mark *= 2
@@ -182,7 +189,7 @@ def sweep(
             half = int(4 * k >= 3 * mark)
             counted = 2 * k >= mark
             if counted:
-                np.minimum(window_lows[:, half], loss, out=window_lows[:, half], where=alive)
+                np.minimum(window_lows[half], loss, out=window_lows[half], where=alive)
             if k == steps:
                 last_loss[cells[alive]] = loss[alive]
                 break
@@ -200,7 +207,7 @@ def sweep(
                 )
                 lr0, decay, weight_decay = lr0[keep], decay[keep], weight_decay[keep]
                 ceiling, loss, alive = ceiling[keep], loss[keep], alive[keep]
-                window_steps, window_lows = window_steps[keep], window_lows[keep]
+                window_steps, window_lows = window_steps[:, keep], window_lows[:, keep]
                 bounced, previous_loss = bounced[keep], previous_loss[keep]
                 hyper = {key: v[keep] for key, v in hyper.items()}
                 state = type(state)(*(v[keep] if np.ndim(v) else v for v in state))
@@ -227,7 +234,7 @@ def sweep(
                     last_loss[cells[stopped]] = loss[stopped]
                     alive &= ~stopped
             if counted:
-                np.maximum(window_steps[:, half], step_sq, out=window_steps[:, half], where=alive)
+                np.maximum(window_steps[half], step_sq, out=window_steps[half], where=alive)
             previous_loss = loss
             p = new_p
 

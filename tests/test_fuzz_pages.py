@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import networks
 import optimizers
 import surfaces
 from tests.helpers import decode
@@ -432,6 +433,45 @@ def lessons_state(rounds: Rounds) -> dict:
     return state
 
 
+def network_state(rounds: Rounds) -> dict:
+    """The Neural network page: every control, epochs mostly short (each new state trains up
+    to three networks), now and then a run too long for the page, the edge of stability
+    one round in ten."""
+    from ui import network_panel as panel
+
+    rng = rounds.rng
+    chosen = rng.sample(optimizers.names(), rng.choice((0, 1, 2, 3)))
+    state = {
+        "dl_net.dataset": rng.choice(networks.datasets.NAMES),
+        "dl_net.noise": rng.choice(panel.NOISES),
+        "dl_net.standardize": rng.random() < 0.7,
+        "dl_net.layers": rng.choice((1, 2)),
+        "dl_net.width": round(edge_or_inside(rng, 1, networks.model.MAX_WIDTH)),
+        "dl_net.activation": rng.choice(networks.ACTIVATIONS),
+        "dl_net.init": rng.choice(networks.SCHEMES),
+        "dl_net.l2": rng.choice(panel.L2S),
+        "dl_net.optimizers": chosen,
+        "dl_net.batch": rng.choice(panel.BATCHES),
+        "dl_net.epochs": rng.choice((5, 5, 10, 20, panel.EPOCHS[-1] if rng.random() < 0.1 else 5)),
+        "dl_net.seed": rng.choice((0, 1, rng.randint(0, 10_000))),
+        "dl_net.eos": rng.random() < 0.1,
+        "dl_net.eos_lr": rng.choice(panel.EOS_LRS),
+    }
+    for name in chosen:
+        state[f"dl_net_lr.{name}"] = rng.choice(panel.LRS)
+    state["dl_net.std_lr"] = rng.choice(panel.LRS)
+    # As with the surfaces: most rounds move one control of the last state (a student moves
+    # one slider at a time, and each new combination trains up to seven networks).
+    previous = getattr(rounds, "network", None)
+    if previous is not None and rng.random() < KEEP_SURFACE:
+        key = rng.choice(sorted(state))
+        state = {**previous, key: state[key]}
+        for name in state["dl_net.optimizers"]:
+            state.setdefault(f"dl_net_lr.{name}", rng.choice(panel.LRS))
+    rounds.network = state
+    return state
+
+
 STATES = {
     "playground": playground_state,
     "curvature": curvature_state,
@@ -441,6 +481,7 @@ STATES = {
     "lessons": lessons_state,
     # The Convergence rates page draws the Playground's sidebar.
     "rates": playground_state,
+    "network": network_state,
 }
 
 

@@ -548,6 +548,12 @@ def test_every_scene_renders_before_and_after_the_reveal(at, scene_id):
     assert any(scene.explain()[:40] in m.value for m in at.markdown)
     assert [latex.value.strip("$\n") for latex in at.latex] == [scene.formula]
     assert any("lecture notes" in caption.value for caption in at.caption)
+    # The explanation's claims, each checked against the runs, are listed under it.
+    checks = next(e for e in at.expander if e.label == "How we know the explanation is true")
+    listed = " ".join(m.value for m in checks.markdown)
+    for claim in lessons.check_claims(scene):
+        assert f"✓ {claim.statement}" in listed
+    assert "✗" not in listed
 
 
 @pytest.mark.parametrize("pick", ["right", "wrong"])

@@ -92,7 +92,7 @@ def test_hessian_is_the_stack_of_hvps_and_symmetric():
     top, vector = networks.sharpness(network, theta, X, y)
     assert top == pytest.approx(np.linalg.eigvalsh(hessian)[-1], rel=1e-6)
     np.testing.assert_allclose(hessian @ vector, top * vector, atol=1e-6 * abs(top))
-    # Warm-started power iteration (the edge-of-stability loop) finds the same eigenvalue.
+    # Lanczos started near the answer (the edge-of-stability loop) finds the same eigenvalue.
     nearby = vector + 0.1 * np.random.default_rng(4).standard_normal(network.n_params)
     warm, _ = networks.sharpness(network, theta, X, y, start=nearby)
     assert warm == pytest.approx(top, rel=1e-5)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import optimizers
 import surfaces
 from optimizers import theory
+from optimizers.numbers import format_number
 from tests.helpers import decode
 from ui import rates
 from ui.controls import snap_lr
@@ -132,7 +133,21 @@ def test_changing_the_learning_rate_changes_the_split(at):
     assert run.optimizer.lr == lr
     split = theory.eigen_split(surface, run)
     assert np.array_equal(decode(traces(after, "measured")[1]["y"]), split.errors[:, 1])
-    assert f"{abs(1 - lr):.4g}ᵗ" in traces(after, "theory")[0]["name"]
+    assert f"{format_number(abs(1 - lr))}ᵗ" in traces(after, "theory")[0]["name"]
+
+
+def test_slow_direction_follows_the_factors_at_the_current_learning_rate(at):
+    # #15 item 5: κ = 10, η = 0.195 > 2/(λmin + λmax) = 0.182: the steep direction v₂ keeps
+    # |1 − 10η| = 0.95 of its error per step, the flat one 0.805: v₂ is the slow one.
+    lr = snap_lr(0.195)
+    at.select_slider(key="dl_lr.quadratic.gd").set_value(lr).run()
+    assert not at.exception
+    names = [trace["name"] for trace in traces(figures(at)["eigen"], "measured")]
+    assert names[1].startswith("slow: v₂") and names[0].startswith("fast: v₁")
+    sentence = " ".join(info.value for info in at.info)
+    assert "the slow one is v₂, the steep direction" in sentence
+    assert f"by {format_number(1 - 10 * lr)}" in sentence
+    assert "small** eigenvalue shrinks slowest" not in " ".join(m.value for m in at.markdown)
 
 
 def test_changing_kappa_changes_the_split_and_moves_the_line(at):
@@ -155,7 +170,7 @@ def test_momentum_draws_its_asymptotic_rates(at):
     split = theory.eigen_split(surface, run)
     for i, line in enumerate(traces(eigen, "theory")):
         assert np.array_equal(decode(line["y"]), split.theory[:, i])
-        assert line["name"].startswith("rate ρ")
+        assert line["name"].startswith("rate r")
     assert any("spectral radius" in caption.value for caption in at.caption)
 
 

@@ -38,6 +38,7 @@ def assert_cells_match_runs(surface, name, steps, x0=None, **grid):
         converged = trajectory.status == "converged"
         assert result.steps_to_converge[index] == (trajectory.steps if converged else -1), where
         assert result.diverged[index] == (trajectory.status == "diverged"), where
+        assert result.statuses[index] == trajectory.status, where
         if trajectory.status == "diverged":
             assert math.isnan(result.final_loss[index]), where
         else:

@@ -9,7 +9,7 @@ import optimizers
 import surfaces
 from optimizers.theory import GD_LABEL, condition_sweep, eigen_split, rate_curve
 from viz import path_figure, resolve_frame, surface_layers
-from viz.theory import condition_sweep_figure, eigen_error_figure
+from viz.theory import condition_sweep_figure, eigen_error_figure, measured_factors
 
 
 def bowl(kappa: float = 10.0, angle: float = 30.0) -> surfaces.Surface:
@@ -40,7 +40,17 @@ def test_eigen_figure_plots_the_projections_of_the_trajectory(name, hyper):
         assert trace.x0 == 0 and trace.dx == 1
     assert fig.layout.yaxis.type == "log"
     assert "λ₁ = 1" in fig.data[roles(fig)["measured"][0]].name
-    assert fig.data[roles(fig)["measured"][0]].name.startswith("slow")
+    # "slow" names the direction whose error shrinks least per step (#15 item 5): for GD the
+    # larger |1 − ηλᵢ|, for momentum the larger spectral radius (equal here, both √β: no word),
+    # for Adam the measured mean factor.
+    split = eigen_split(surface, run)
+    factors = split.rates if split.rates is not None else measured_factors(split.errors)
+    names = [fig.data[index].name for index in roles(fig)["measured"]]
+    if np.isclose(factors[0], factors[1], rtol=1e-6):
+        assert not any(n.startswith(("slow", "fast")) for n in names)
+    else:
+        slow = int(np.argmax(factors))
+        assert names[slow].startswith("slow") and names[1 - slow].startswith("fast")
     if name == "adam":
         assert roles(fig)["theory"] is None and len(fig.data) == 2
     else:
@@ -177,3 +187,16 @@ def test_theory_curves_align_with_trajectories():
     assert roles(fig)["theory"][1] is None and roles(fig)["theory"][0] == len(fig.data) - 1
     with pytest.raises(ValueError, match="theory curves"):
         path_figure(surface_layers(surface), surface, runs[:1], theory=[curve, curve])
+
+
+@pytest.mark.parametrize(("lr", "slow"), [(0.05, 0), (0.195, 1)])
+def test_slow_and_fast_follow_the_factors_at_this_learning_rate(lr, slow):
+    # #15 item 5: at κ = 10 and η = 0.195 > 2/(λmin + λmax) the steep direction is slow
+    # (|1 − 10η| = 0.95 against |1 − η| = 0.805); at η = 0.05 the flat one is (0.95 vs 0.5).
+    surface = surfaces.get("quadratic", condition_number=10.0, angle=0.0)
+    run = optimizers.run(surface, optimizers.get("gd", lr=lr), x0=(-2.4, 1.6), steps=60)
+    fig = eigen_error_figure(surface, run)
+    names = [fig.data[index].name for index in roles(fig)["measured"]]
+    factors = np.abs(1 - lr * np.array([1.0, 10.0]))
+    assert int(np.argmax(factors)) == slow
+    assert names[slow].startswith("slow: ") and names[1 - slow].startswith("fast: ")

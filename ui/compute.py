@@ -14,7 +14,8 @@ import streamlit as st
 import optimizers
 import optimizers.theory
 import surfaces
-from optimizers.suggest import suggested_lr as _suggested_lr
+from optimizers import suggest
+from optimizers.numbers import format_number
 from viz import phase
 from viz.animation import loss_distance_figure, path_figure_dict, trajectory_3d_figure
 from viz.clicks import click_grid_trace
@@ -106,7 +107,15 @@ def suggested_lr(
     name: str, params: ParamsKey, optimizer_name: str, start: tuple[float, float]
 ) -> float:
     """A learning rate that behaves well for this rule on this surface (see optimizers.suggest)."""
-    return _suggested_lr(surface(name, params), optimizer_name, start)
+    return suggest.suggested_lr(surface(name, params), optimizer_name, start)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def suggested_hyperparameters(
+    name: str, params: ParamsKey, optimizer_name: str, start: tuple[float, float]
+) -> dict[str, float]:
+    """Learning rate and (momentum rules) β tuned to this surface (see optimizers.suggest)."""
+    return suggest.suggested_hyperparameters(surface(name, params), optimizer_name, start)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -174,17 +183,23 @@ def race_table(runs: tuple) -> list[dict]:
     rows = []
     for settings in runs:
         trajectory = run(settings)
-        nearest = surface_of(settings).nearest_minimizer(trajectory.final_point)
+        # With weight decay the racer minimises f + (λ/2)‖x‖²: measure to that minimizer.
+        nearest = optimizers.objective_minimizer(
+            surface_of(settings), trajectory.optimizer.weight_decay, trajectory.final_point
+        )
         distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
         rows.append(
             {
                 "Optimizer": trajectory.optimizer.label(),
                 "Status": optimizers.status_label(trajectory.status),
-                "Steps to tolerance": trajectory.steps
+                # Words and 3 significant figures, never "None" (a table of strings).
+                "Steps to tolerance": format_number(trajectory.steps)
                 if trajectory.status == "converged"
-                else None,
-                "Final loss": trajectory.final_loss,
-                "Distance to nearest minimizer": distance,
+                else "not reached",
+                "Final loss": format_number(trajectory.final_loss),
+                "Distance to nearest minimizer": "no minimizer"
+                if distance is None
+                else format_number(distance),
             }
         )
     return rows
@@ -321,7 +336,8 @@ def phase_data(
     theory = curvature if shown.is_quadratic else None
     # A gradient of a data surface costs about n_samples/2 times an analytic one: thin the grid
     # so the sweep's work stays within the budget (a classroom server must not stall).
-    cost = steps * max(1.0, (shown.n_samples or 0) / 2)
+    # (A surface may say what one gradient costs instead: a network's grows with its width.)
+    cost = steps * max(1.0, getattr(shown, "gradient_cost", (shown.n_samples or 0) / 2))
     stride = max(
         1, math.ceil(math.sqrt(len(phase.y_values("momentum")) * lr_count * cost / PHASE_BUDGET))
     )
@@ -355,6 +371,7 @@ def phase_data(
         ys=np.asarray(ys),
         steps_to_converge=None if result is None else result.steps_to_converge,
         diverged=None if result is None else result.diverged,
+        outcome=None if result is None else result.outcome,
         slice_lrs=np.asarray(slice_lrs),
         slice_steps=cut.steps_to_converge[0],
         slice_diverged=cut.diverged[0],

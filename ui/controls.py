@@ -8,6 +8,7 @@ learning rates per surface and optimizer (a good step on the bowl is a bad one o
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,14 +16,18 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from ui import compute
-from ui.state import default, peek, set_value
+from optimizers import theory
+from optimizers.numbers import format_number
+from ui import compute, share
+from ui.state import default, note, peek, set_value
 
 #: The learning-rate slider's stops: 1e-4 … 10 on a log scale, as plain numbers (3 digits).
 LR_OPTIONS: tuple[float, ...] = tuple(
     sorted({float(f"{value:.3g}") for value in np.geomspace(1e-4, 10.0, 401)})
 )
 STEP_CHOICES = (10, 2000)
+#: The learning rate offered where no suggestion can be computed (no derivatives at the start).
+FALLBACK_LR = 0.01
 TOLERANCES = (1e-3, 1e-4, 1e-6, 1e-8, 1e-10)
 
 
@@ -50,6 +55,14 @@ def snap_lr(value: float) -> float:
     return LR_OPTIONS[int(np.argmin(np.abs(logs - math.log(value))))]
 
 
+def snap_lr_down(value: float) -> float:
+    """The largest slider stop not above ``value`` (clamped to 1e-4 … 10): a suggested step
+    that sits just inside a stability limit stays inside it on the slider."""
+    value = min(max(float(value), LR_OPTIONS[0]), LR_OPTIONS[-1])
+    below = [stop for stop in LR_OPTIONS if stop <= value * (1 + 1e-9)]
+    return below[-1] if below else LR_OPTIONS[0]
+
+
 def surface_title(name: str) -> str:
     return compute.surface(name, ()).title if name != "custom" else "Custom formula"
 
@@ -61,11 +74,83 @@ def surface_controls(allowed: tuple[str, ...] | None = None) -> SurfaceChoice:
         set_value("dl_surface", names[0])
     name = st.selectbox("Surface", names, key="dl_surface", format_func=surface_title)
     values = {}
+    st.session_state[BROKEN_KEY] = None
     for spec in surfaces.parameters(name):
         key = f"dl_surface.{name}.{spec.name}"
         default(key, spec.default, **param_validity(name, spec))
         values[spec.name] = _param_widget(spec, key)
-    return SurfaceChoice(name, tuple(sorted(values.items())))
+    choice = SurfaceChoice(name, tuple(sorted(values.items())))
+    texts = [spec for spec in surfaces.parameters(name) if spec.kind == "text"]
+    if not texts:
+        return choice
+    # A typed formula may not build: the rest of the sidebar (and the URL) then uses the last
+    # formula that did, and the page shows the error where its chart would be.
+    last_good = st.session_state.setdefault(LAST_GOOD_KEY, {})
+    try:
+        compute.surface(choice.name, choice.params)
+    except (ValueError, TypeError) as error:
+        fallback = last_good.get(name) or tuple(
+            sorted((spec.name, spec.default) for spec in surfaces.parameters(name))
+        )
+        spec = texts[0]
+        st.session_state[BROKEN_KEY] = FormulaError(
+            key=f"dl_surface.{name}.{spec.name}",
+            typed=str(values[spec.name]),
+            message=str(error),
+            last_good=str(dict(fallback)[spec.name]),
+        )
+        return SurfaceChoice(name, fallback)
+    last_good[name] = choice.params
+    return choice
+
+
+#: This run's formula that could not be built (a :class:`FormulaError`), or None.
+BROKEN_KEY = "_dl_broken_formula"
+#: Per surface name, the parameters of the last formula that built (not a control: not in the URL).
+LAST_GOOD_KEY = "_dl_last_good_surface"
+
+
+@dataclass(frozen=True)
+class FormulaError:
+    """A typed formula that did not build, and the one that did before it."""
+
+    key: str  # the text input's session key
+    typed: str
+    message: str
+    last_good: str
+
+    @property
+    def caret(self) -> str:
+        """The typed text with a caret under the position the message names
+        ("at character 5", 1-based, or "at the end")."""
+        found = re.search(r"at character (\d+)", self.message)
+        if found:
+            column = int(found.group(1)) - 1
+        elif "at the end" in self.message:
+            column = len(self.typed)
+        else:
+            return self.typed
+        column = min(max(column, 0), len(self.typed))
+        return f"{self.typed}\n{' ' * column}^"
+
+
+def stop_if_formula_broken() -> None:
+    """Where the page's chart would be: the formula's error with a caret at the problem and a
+    way back to the last formula that worked; then the run ends (the sidebar is whole)."""
+    broken = st.session_state.get(BROKEN_KEY)
+    if broken is None:
+        return
+    st.error(f"This formula cannot be drawn: {broken.message}", icon=":material/error:")
+    st.code(broken.caret, language=None)
+    st.button(
+        f"Back to the last formula that worked: {broken.last_good}",
+        key="formula_back",  # not dl_: a button keeps no state
+        on_click=set_value,
+        args=(broken.key, broken.last_good),
+        icon=":material/undo:",
+    )
+    share.finish()
+    st.stop()
 
 
 def param_validity(name: str, spec: surfaces.Param) -> dict:
@@ -148,19 +233,35 @@ def hyperparameter_controls(
     start: tuple[float, float],
     key_prefix: str = "dl",
     hint: bool = True,
+    tuned: bool = False,
 ) -> tuple:
-    """Learning rate (log slider with the stability hints) and the rule's other knobs."""
+    """Learning rate (log slider with the stability hints) and the rule's other knobs.
+
+    The learning rate follows the surface (see :func:`follow`). With ``tuned`` (the race)
+    momentum rules also start from the theory's β for this surface, which follows it too.
+    """
     lr_key = f"{key_prefix}_lr.{choice.name}.{name}"
-    default(
-        lr_key,
-        lambda: snap_lr(compute.suggested_lr(choice.name, choice.params, name, start)),
-        options=LR_OPTIONS,
-    )
+
+    def suggestion() -> dict[str, float]:
+        try:
+            if tuned:
+                return compute.suggested_hyperparameters(choice.name, choice.params, name, start)
+            return {"lr": compute.suggested_lr(choice.name, choice.params, name, start)}
+        except (ValueError, TypeError, ArithmeticError):
+            # No derivatives at the start (a typed formula may have none there): a plain
+            # default; the run below says what happens at that point.
+            return {"lr": FALLBACK_LR, "momentum": 0.9}
+
+    def suggested_lr() -> float:
+        return snap_lr_down(suggestion()["lr"])
+
+    default(lr_key, suggested_lr, options=LR_OPTIONS)
+    changes = [follow(lr_key, choice, suggested_lr, start, "learning rate")]
     lr = st.select_slider(
         "Learning rate",
         options=LR_OPTIONS,
         key=lr_key,
-        format_func=lambda v: f"{v:g}",
+        format_func=format_number,
         help="Step size η, on a log scale from 0.0001 to 10.",
     )
     values = {"lr": lr}
@@ -170,7 +271,11 @@ def hyperparameter_controls(
         key = f"{key_prefix}_hp.{name}.{spec.name}"
         low = 0.01 if spec.low_open else spec.low
         high = 0.999 if spec.name == "b2" else 0.99
-        default(key, spec.default, kind="float", low=low, high=high)
+        if tuned and spec.name == "momentum":
+            default(key, lambda: suggestion()["momentum"], kind="float", low=low, high=high)
+            changes.append(follow(key, choice, lambda: suggestion()["momentum"], start, "β"))
+        else:
+            default(key, spec.default, kind="float", low=low, high=high)
         if not low <= st.session_state[key] <= high:
             set_value(key, min(max(st.session_state[key], low), high))
         values[spec.name] = st.slider(
@@ -181,9 +286,119 @@ def hyperparameter_controls(
             step=0.001 if spec.name == "b2" else 0.01,
             format="%.3f" if spec.name == "b2" else "%.2f",
         )
+    changes = [change for change in changes if change]
+    if changes:
+        note(" ".join(changes) + steps_estimate(choice, name, start, values))
     if hint:
         stability_hint(choice, name, start, values)
     return tuple(values.items())
+
+
+def steps_estimate(choice: SurfaceChoice, name: str, start, values: dict) -> str:
+    """On a quadratic, how many steps rule ``name`` needs at ``values`` from ``start``, when that
+    is more than the Steps slider allows (else "").
+
+    The error shrinks by the rate r = max spectral radius of the rule's iteration (maxᵢ |1 − ηλᵢ|
+    for GD) per step, so ‖∇f‖ falls from ‖∇f(x₀)‖ to the tolerance in about
+    ln(‖∇f(x₀)‖/tol) / ln(1/r) steps.
+    """
+    surface = choice.surface
+    if not surface.is_quadratic:
+        return ""
+    try:
+        curvature, _ = compute.reference_curvature(choice.name, choice.params, start)
+    except (ValueError, TypeError):
+        return ""
+    rate = theory.linear_rate(curvature.eigenvalues, name, values)
+    steps, tol = int(peek("dl_steps", 200)), float(peek("dl_tol", 1e-6))
+    gradient = float(np.hypot(*surface.gradient(start)))
+    if rate is None or not 0 < rate < 1 or gradient <= tol:
+        return ""
+    needed = math.ceil(math.log(gradient / tol) / math.log(1 / rate))
+    if needed <= steps:
+        return ""
+    return (
+        f" At this rate ({format_number(rate)} per step) the run needs about "
+        f"{format_number(needed)} steps to converge, more than the {steps} set: raise Steps."
+    )
+
+
+#: What each followed control held when it was last drawn (see :func:`follow`). Not a control:
+#: no ``dl_`` prefix, so it stays out of the URL and :func:`ui.state.persist` skips it.
+FOLLOW_KEY = "_dl_follow"
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A followed control as last drawn."""
+
+    surface: SurfaceChoice  # the surface (and its parameters) the value was chosen for
+    value: float
+    touched: bool  # set by the user (slider, link, click, lesson), not by the suggestion
+    limit: float | None  # GD's stability limit 2/λmax there, None where H is not a minimum's
+    replaced: float | None = None  # the value this control had before the app changed it
+
+
+def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
+    """Keep a hyperparameter's *meaning* when the surface, its parameters or the formula change.
+
+    Call it after :func:`ui.state.default` and before the widget is drawn. When the surface
+    changed since the last run and the value did not:
+
+    - a value nobody set (still the suggestion) becomes the new surface's suggestion
+      ``suggested()``;
+    - a learning rate the user set keeps its fraction η/(2/λmax) of the stability limit, so a
+      step chosen past the limit on purpose stays past it;
+    - anything else the user set stays.
+
+    Returns the sentence that reports the change ("" when nothing changed); the caller shows
+    it at the top of the page (:func:`ui.state.note`).
+    """
+    change = ""
+    seen_by_key = st.session_state.setdefault(FOLLOW_KEY, {})
+    seen = seen_by_key.get(key)
+    value = st.session_state[key]
+    limit = _stability_limit(choice, start) if what == "learning rate" else None
+    # A browser that missed the run which changed the value sends the old one back with its
+    # next rerun (quick key presses on a slider interrupt runs): that echo is not the user's.
+    echo = seen is not None and seen.replaced is not None and value == seen.replaced
+    replaced = seen.replaced if seen is not None and echo else None
+    if seen is None or (seen.surface != choice and value != seen.value and not echo):
+        touched = value != suggested()  # first sight, or set from outside (a lesson, a link)
+    elif seen.surface == choice:
+        if echo:
+            set_value(key, seen.value)
+            value = seen.value
+        touched = seen.touched or value != seen.value
+    else:  # the surface changed under a value the user kept: give it its meaning back
+        touched = seen.touched
+        if not touched:
+            new, why = suggested(), "the suggested value for this surface"
+        elif seen.limit and limit:
+            fraction = seen.value / seen.limit
+            new = snap_lr(fraction * limit)
+            why = f"still {format_number(fraction)} × the stability limit 2/λmax"
+        else:
+            new, why = seen.value, ""
+        if new != value:
+            replaced = value
+            set_value(key, new)
+            change = (
+                f"{what.capitalize()} {format_number(seen.value)} → {format_number(new)}: "
+                f"{why}, because the surface changed"
+                + (f" (2/λmax is now {format_number(limit)})." if limit else ".")
+            )
+            value = new
+    seen_by_key[key] = _Seen(choice, value, touched, limit, replaced)
+    return change
+
+
+def _stability_limit(choice: SurfaceChoice, start) -> float | None:
+    try:
+        curvature, _ = compute.reference_curvature(choice.name, choice.params, start)
+    except (ValueError, TypeError):
+        return None
+    return curvature.gd_stability_limit
 
 
 def stability_hint(choice: SurfaceChoice, name: str, start, values: dict) -> None:
@@ -397,7 +612,7 @@ def race_sidebar() -> tuple[optimizers.RunSpec, ...]:
                     (
                         name,
                         hyperparameter_controls(
-                            choice, name, start, key_prefix="dl_race", hint=False
+                            choice, name, start, key_prefix="dl_race", hint=False, tuned=True
                         ),
                     )
                 )

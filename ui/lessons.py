@@ -202,6 +202,13 @@ def explanation(scene_id: str) -> str:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def claims(scene_id: str) -> tuple[lessons.Claim, ...]:
+    """Each claim of the scene's explanation, checked against its (cached) runs."""
+    scene = lessons.get(scene_id)
+    return lessons.check_claims(scene, [compute.run(run) for run in scene.runs])
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def outcome(scene_id: str) -> lessons.Outcome:
     """What the library did in scene ``scene_id`` (from the cached trajectories)."""
     scene = lessons.get(scene_id)
@@ -455,9 +462,7 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
     by a small script once per reveal), then the explanation with its formula, the numbers
     the library measured and where the idea comes from."""
     result = outcome(scene.id)
-    if teacher:
-        st.subheader(scene.question, anchor=False)
-    else:
+    if not teacher:  # teacher mode: the bar at the top has Ask again; the verdict says it all
         asked, again = st.columns([3, 1], vertical_alignment="center")
         asked.markdown(f"**{scene.question}**")
         with again:
@@ -488,6 +493,13 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
         + "."
     )
     if not teacher:
+        with st.expander("How we know the explanation is true"):
+            st.markdown(
+                "\n".join(
+                    f"- {'✓' if claim.holds else '✗'} {claim.statement} — {claim.evidence}"
+                    for claim in claims(scene.id)
+                )
+            )
         st.caption("The runs play from step 0 after the reveal; press ▶ under a chart to replay.")
 
 

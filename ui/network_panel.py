@@ -33,11 +33,15 @@ BATCHES = (0, 1, 4, 8, 16, 32, 64, 128)  # 0 = the whole training set
 EPOCHS = (5, 10, 20, 50, 100, 200, 300)
 NOISES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
 L2S = (0.0, 1e-4, 1e-3, 1e-2, 1e-1)
-EOS_LRS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
+EOS_LRS = (0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0)
 MAX_OPTIMIZERS = 3
 #: The page refuses runs of more updates than this per optimizer (a shared classroom server
 #: must not compute for a minute): it says so and how to fix it.
 MAX_UPDATES = 20_000
+#: Work per run in epochs × examples × parameters (40× the default run's: ≈ 4 s here).
+MAX_WORK = 10_000_000
+#: Newton's budget in updates × parameters² (≈ 1,000 updates of a 2-8-1 net's 33 × 33 Hessian).
+MAX_NEWTON_WORK = 2_000_000
 N_SAMPLES = 200
 
 
@@ -57,7 +61,24 @@ class NetSettings:
     seed: int
     standardize: bool
     l2: float
-    eos_lr: float
+
+    @property
+    def data(self) -> tuple:
+        """What the data set depends on: (name, noise, seed, standardize)."""
+        return (self.dataset, self.noise, self.seed, self.standardize)
+
+    @property
+    def training(self) -> tuple:
+        """What one optimizer's run depends on besides the rule and η (a cache key)."""
+        return (
+            self.data,
+            self.widths,
+            self.activation,
+            self.init,
+            self.l2,
+            self.batch_size,
+            self.epochs,
+        )
 
 
 def _batch_label(value: int) -> str:
@@ -144,13 +165,15 @@ def sidebar() -> NetSettings:
         int(seed),
         bool(standardize),
         float(l2),
-        0.5,
     )
 
 
-def eos_lr_control() -> float:
-    """The learning rate of the edge-of-stability run (on the page, beside its figure)."""
-    default("dl_net.eos_lr", 0.5, options=EOS_LRS)
+def eos_controls() -> float | None:
+    """Whether to run the edge-of-stability experiment, and its learning rate (on the page)."""
+    default("dl_net.eos", True, kind="bool")
+    if not st.toggle("Run the edge-of-stability experiment (a few seconds)", key="dl_net.eos"):
+        return None
+    default("dl_net.eos_lr", 1.0, options=EOS_LRS)
     return float(
         st.select_slider(
             "Step size η of full-batch GD", EOS_LRS, key="dl_net.eos_lr", format_func=str
@@ -165,59 +188,77 @@ def dataset(name: str, noise: float, seed: int, standardize: bool) -> networks.D
     return data.standardized() if standardize else data
 
 
-def network_for(settings: NetSettings, data: networks.Dataset, loss="cross_entropy"):
+def network_for(data: networks.Dataset, widths, activation, l2=0.0, loss="cross_entropy"):
+    """The MLP of these hidden widths for this data set's inputs and classes."""
     outputs = 1 if data.classes == 2 else data.classes
-    return networks.Network(
-        (data.X.shape[1], *settings.widths, outputs), settings.activation, loss, settings.l2
-    )
+    return networks.Network((data.X.shape[1], *widths, outputs), activation, loss, l2)
 
 
-def check_budget(settings: NetSettings, data: networks.Dataset) -> None:
-    """Refuse a run too long for a shared server, with what to change (ValueError)."""
-    n = len(data.y)
-    batch = n if settings.batch_size == 0 else min(settings.batch_size, n)
-    updates = settings.epochs * -(-n // batch)
+def check_budget(n: int, batch_size: int, epochs: int, name: str, n_params: int) -> int | None:
+    """The batch size for :func:`optimizers.train` (None = full batch); a ValueError that says
+    what to change for a run too long for a shared server."""
+    batch = n if batch_size == 0 else min(batch_size, n)
+    updates = epochs * -(-n // batch)
     if updates > MAX_UPDATES:
         raise ValueError(
-            f"{settings.epochs} epochs with mini-batches of {batch} is {updates:,} updates per "
+            f"{epochs} epochs with mini-batches of {batch} is {updates:,} updates per "
             f"optimizer, more than this page runs ({MAX_UPDATES:,}): take fewer epochs or "
             "larger batches."
         )
+    if epochs * n * n_params > MAX_WORK:
+        raise ValueError(
+            f"{epochs} epochs of a {n_params}-weight network on {n} examples is more work than "
+            "this page does for one run: take fewer epochs or a smaller network."
+        )
+    if name == "newton" and updates * n_params**2 > MAX_NEWTON_WORK:
+        raise ValueError(
+            f"Newton's method forms and inverts the whole {n_params} × {n_params} Hessian at "
+            f"every update; {updates:,} of them is more than this page does: take a smaller "
+            "network, fewer epochs or larger batches."
+        )
+    return None if batch == n else batch
 
 
 @st.cache_data(max_entries=64, show_spinner="Training…")
-def training(settings: NetSettings, name: str, lr: float):
-    data = dataset(settings.dataset, settings.noise, settings.seed, settings.standardize)
-    check_budget(settings, data)
-    network = network_for(settings, data)
-    batch = None if settings.batch_size == 0 else min(settings.batch_size, len(data.y))
-    run = train(
-        network,
-        data,
-        optimizers.get(name, lr=lr),
-        settings.epochs,
-        batch,
-        settings.init,
-        settings.seed,
-    )
-    return run
+def training(key: tuple, name: str, lr: float):
+    """One optimizer's run; ``key`` is :attr:`NetSettings.training`."""
+    data_key, widths, activation, init, l2, batch_size, epochs = key
+    data = dataset(*data_key)
+    network = network_for(data, widths, activation, l2)
+    batch = check_budget(len(data.y), batch_size, epochs, name, network.n_params)
+    return train(network, data, optimizers.get(name, lr=lr), epochs, batch, init, data_key[2])
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def boundary(settings: NetSettings, name: str, lr: float):
-    data = dataset(settings.dataset, settings.noise, settings.seed, settings.standardize)
-    run = training(settings, name, lr)
-    frames = figures.boundary_frames(network_for(settings, data), run.thetas, data.X)
+def curves(key: tuple, names: tuple, lrs: tuple) -> dict:
+    """Loss and accuracy per epoch of every chosen optimizer (a figure dict)."""
+    runs = [training(key, name, lr) for name, lr in zip(names, lrs, strict=True)]
+    labels = [
+        f"{optimizers.get(name).title} (η = {lr:g})" for name, lr in zip(names, lrs, strict=True)
+    ]
+    return figures.curves_figure(runs, labels).to_dict()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def boundary(key: tuple, name: str, lr: float):
+    """The decision-regions animation of one run (a figure dict), or None for 4-D inputs."""
+    data_key, widths, activation, _, l2, _, _ = key
+    data = dataset(*data_key)
+    run = training(key, name, lr)
+    frames = figures.boundary_frames(network_for(data, widths, activation, l2), run.thetas, data.X)
     if frames is None:
         return None
     return figures.boundary_figure(frames, data, optimizers.get(name, lr=lr).title).to_dict()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def plane(settings: NetSettings, name: str, lr: float):
-    data = dataset(settings.dataset, settings.noise, settings.seed, settings.standardize)
-    run = training(settings, name, lr)
-    view = figures.plane_view(network_for(settings, data), run.thetas, data.X, data.y, lr)
+def plane(key: tuple, name: str, lr: float):
+    """The PCA-plane figure of one run (a dict) and the variance its two directions explain."""
+    data_key, widths, activation, _, l2, _, _ = key
+    data = dataset(*data_key)
+    run = training(key, name, lr)
+    network = network_for(data, widths, activation, l2)
+    view = figures.plane_view(network, run.thetas, data.X, data.y, lr)
     return figures.pca_figure(view, optimizers.get(name, lr=lr).title).to_dict(), view.explained
 
 
@@ -227,22 +268,49 @@ def kappa(network, theta, X, y) -> float:
     return float(eigenvalues[-1] / eigenvalues[0]) if eigenvalues[0] > 0 else float("inf")
 
 
+#: The standardization experiment's fixed setting: 8 tanh/ReLU units, λ = 1e-3 (which keeps
+#: the final Hessian's κ finite and comparable), 50 epochs of mini-batches of 16 (full batches
+#: for Newton); plain gradient descent unless told otherwise, with its own η, so moving the
+#: sidebar's rates does not rerun it.
+STANDARDIZATION = {"width": 8, "l2": 1e-3, "epochs": 50, "batch": 16}
+
+
+def standardization_lr_control() -> float:
+    """The learning rate of the standardization experiment's gradient descent (on the page)."""
+    default("dl_net.std_lr", 0.1, options=LRS)
+    return float(
+        st.select_slider(
+            "Step size η of the experiment's gradient descent",
+            LRS,
+            key="dl_net.std_lr",
+            format_func=lambda v: f"{v:g}",
+        )
+    )
+
+
 @st.cache_data(max_entries=16, show_spinner="Training with and without standardization…")
-def standardization(settings: NetSettings, name: str, lr: float):
-    """Iris and the badly scaled blobs, raw and standardized: runs and final κ."""
+def standardization(activation: str, noise: float, seed: int, lr: float, name: str = "gd"):
+    """Iris and the badly scaled blobs, raw and standardized: the figure (a dict), the runs and
+    the final κ of each."""
     results = {}
     for data_name in ("iris", "scaled"):
         entry = {}
         for kind, standardize in (("raw", False), ("standardized", True)):
-            data = dataset(data_name, settings.noise, settings.seed, standardize)
-            # A little L2 keeps the final Hessian's κ finite and comparable.
-            network = networks.Network(
-                (data.X.shape[1], 8, 1 if data.classes == 2 else data.classes),
-                settings.activation,
-                "cross_entropy",
-                1e-3,
+            data = dataset(data_name, noise, seed, standardize)
+            network = network_for(
+                data, (STANDARDIZATION["width"],), activation, STANDARDIZATION["l2"]
             )
-            run = train(network, data, optimizers.get(name, lr=lr), 50, 16, "xavier", settings.seed)
+            # Newton full-batch: it needs few steps, and each costs a whole Hessian.
+            batch = None if name == "newton" else STANDARDIZATION["batch"]
+            run = train(
+                network,
+                data,
+                optimizers.get(name, lr=lr),
+                STANDARDIZATION["epochs"],
+                batch,
+                "xavier",
+                seed,
+            )
             entry[kind] = run
             entry[f"kappa_{kind}"] = kappa(network, run.thetas[-1], data.X, data.y)
         results[networks.datasets.TITLES[data_name]] = entry
@@ -250,9 +318,29 @@ def standardization(settings: NetSettings, name: str, lr: float):
 
 
 @st.cache_data(max_entries=16, show_spinner="Measuring the sharpness at every step…")
-def eos(settings: NetSettings, lr: float, steps: int = 300):
+def eos(data_key: tuple, widths: tuple, activation: str, init: str, lr: float, steps: int = 200):
     """The edge-of-stability run: the page's data and architecture, MSE, full-batch GD."""
-    data = dataset(settings.dataset, settings.noise, settings.seed, settings.standardize)
-    network = network_for(settings, data, loss="mse")
-    losses, sharpness = edge_of_stability(network, data, lr, steps, settings.init, settings.seed)
+    data = dataset(*data_key)
+    network = network_for(data, widths, activation, loss="mse")
+    losses, sharpness = edge_of_stability(network, data, lr, steps, init, data_key[2])
     return figures.eos_figure(losses, sharpness, lr).to_dict(), losses, sharpness
+
+
+def eos_summary(losses, sharpness, lr: float) -> str:
+    """One sentence of what the edge-of-stability run did, from its numbers."""
+    edge = 2.0 / lr
+    reached = np.flatnonzero(sharpness >= 0.95 * edge)
+    if reached.size == 0:
+        return (
+            f"The sharpness rose to at most {sharpness.max():.3g}, below 2/η = {edge:.3g}, in "
+            f"{len(losses) - 1} steps: try a larger η."
+        )
+    k = int(reached[0])
+    after = losses[k:]
+    rises = int(np.count_nonzero(np.diff(after) > 0))
+    return (
+        f"The sharpness reached 2/η = {edge:.3g} at step {k} and stayed within "
+        f"[{sharpness[k:].min():.3g}, {sharpness[k:].max():.3g}] afterwards; meanwhile the loss "
+        f"went from {after[0]:.3g} to {after[-1]:.3g}, rising on {rises} of "
+        f"{len(after) - 1} steps."
+    )

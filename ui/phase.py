@@ -37,7 +37,7 @@ def sidebar() -> optimizers.RunSpec:
         )
         name = controls.optimizer_picker(key=OPTIMIZER_KEY, allowed=phase.OPTIMIZERS)
         start = controls.start_point_value(choice)
-        hyperparameters = controls.hyperparameter_controls(choice, name, start)
+        hyperparameters = controls.hyperparameter_controls(choice, name, start, tuned=True)
         default(
             "dl_steps", 200, low=controls.STEP_CHOICES[0], high=controls.STEP_CHOICES[1], step=10
         )

@@ -44,6 +44,8 @@ class _Share:
     finished: bool = False
     notice_box: Any = None  # a placeholder at the top of the page, on a link's first run
     link_slot: Any = None  # a placeholder at the top of the sidebar, for "Link to this view"
+    notes: list[str] = field(default_factory=list)  # this run's changes made for the user
+    note_box: Any = None  # a placeholder at the top of the page for them
 
 
 def persist() -> None:
@@ -66,6 +68,8 @@ def start_run() -> None:
     share.finished = False
     share.link_slot = st.sidebar.empty()
     share.notice_box = None
+    share.notes = []
+    share.note_box = st.empty()  # empty unless a control changes a value the user did not set
     if share.restoring and share.pending:
         # The first run of a link: its notices go here, at the top of the page.
         share.notice_box = st.empty()
@@ -160,6 +164,20 @@ def peek(key: str, fallback: float) -> float:
 def set_value(key: str, value: Any) -> None:
     """Set a control's value from a callback (before its widget is drawn in the next run)."""
     st.session_state[key] = value
+
+
+def note(text: str) -> None:
+    """Tell the user, at the top of the page, about a value the app changed for them this run
+    (for instance a learning rate that followed the surface); one line each."""
+    share = _share()
+    share.notes.append(text)
+    if share.note_box is not None:
+        share.note_box.info("  \n".join(share.notes[:MAX_NOTICES]), icon=":material/sync:")
+
+
+def notes() -> list[str]:
+    """This run's notes so far (what :func:`note` showed)."""
+    return list(_share().notes)
 
 
 def url_params() -> dict[str, str]:

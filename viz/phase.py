@@ -41,6 +41,7 @@ from surfaces.curvature import Curvature
 from viz import theme
 from viz.dict_figure import merge
 from viz.layers import SurfaceLayers, surface_parts
+from viz.minima import shown_minima
 
 #: The rules the page offers, in the picker's order; the hyperparameter on the map's y-axis.
 OPTIMIZERS = ("momentum", "nesterov", "adam", "rmsprop", "gd")
@@ -61,6 +62,10 @@ MIN_LR_COUNT = 40
 STEPS_COLORSCALE = "Viridis_r"
 DIVERGED_COLOR = "#8b0a1a"
 NOT_CONVERGED_COLOR = "#9a9a9a"
+#: Bounded but never settling: lighter than "still running", apart from Viridis' yellow.
+BOUNCING_COLOR = "#d9d2e9"
+#: A zero step or a point outside the domain of f: near-black, darker than the dark red.
+STOPPED_COLOR = "#262626"
 LIMIT_COLOR = "#ffffff"
 GD_LIMIT_COLOR = "#ff9f1c"
 OPTIMUM_COLOR = theme.MINIMUM_COLOR
@@ -72,7 +77,13 @@ LEGEND_WIDTH = 420
 LEGEND_ROW = 28
 RUN_HEIGHT = 520
 #: Names of the map's invisible, clickable cell-centre traces (one per outcome).
-CELL_TRACE_NAMES = ("cells: converged", "cells: still running", "cells: diverged")
+CELL_TRACE_NAMES = (
+    "cells: converged",
+    "cells: still running",
+    "cells: diverged",
+    "cells: bouncing",
+    "cells: stopped",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,6 +131,9 @@ class PhaseData:
     tol: float
     curvature: Curvature | None
     trajectory: optimizers.Trajectory
+    #: The sweep's outcome codes (``optimizers.OUTCOMES``) of the map; None: only
+    #: converged / still running / diverged are known.
+    outcome: np.ndarray | None = None
 
     @property
     def has_map(self) -> bool:
@@ -274,9 +288,16 @@ def map_figure(data: PhaseData) -> go.Figure:
         roles[role] = len(traces)
         traces.append(trace)
 
-    # Outcome under everything: 1 still running, 2 diverged (0, converged, is painted over).
-    # The axes stay float64 (a few hundred numbers): the exact grid the sweep ran.
+    # Outcome under everything: 1 still running, 2 diverged, 3 bouncing, 4 stopped or left
+    # the domain of f (0, converged, is painted over). The axes stay float64 (a few hundred
+    # numbers): the exact grid the sweep ran.
     outcome = np.where(data.diverged, 2, np.where(converged, 0, 1)).astype(np.uint8)
+    bouncing = stopped = np.zeros(outcome.shape, dtype=bool)
+    if data.outcome is not None:
+        code = optimizers.OUTCOMES.index
+        bouncing = data.outcome == code("bouncing")
+        stopped = np.isin(data.outcome, (code("stopped"), code("undefined")))
+        outcome[bouncing], outcome[stopped] = 3, 4
     add(
         "outcome",
         {
@@ -286,14 +307,18 @@ def map_figure(data: PhaseData) -> go.Figure:
             "y": ys,
             "z": outcome,
             "zmin": 0,
-            "zmax": 2,
+            "zmax": 4,
             "showscale": False,
             "hoverinfo": "skip",
             "colorscale": [
                 [0.0, NOT_CONVERGED_COLOR],
-                [0.75, NOT_CONVERGED_COLOR],
-                [0.75, DIVERGED_COLOR],
-                [1.0, DIVERGED_COLOR],
+                [0.375, NOT_CONVERGED_COLOR],
+                [0.375, DIVERGED_COLOR],
+                [0.625, DIVERGED_COLOR],
+                [0.625, BOUNCING_COLOR],
+                [0.875, BOUNCING_COLOR],
+                [0.875, STOPPED_COLOR],
+                [1.0, STOPPED_COLOR],
             ],
         },
     )
@@ -353,6 +378,13 @@ def map_figure(data: PhaseData) -> go.Figure:
         "legend_running",
         _legend_square(f"still running after {data.steps:,} steps", NOT_CONVERGED_COLOR),
     )
+    if bouncing.any():
+        add("legend_bouncing", _legend_square("bouncing: bounded, never settles", BOUNCING_COLOR))
+    if stopped.any():
+        add(
+            "legend_stopped",
+            _legend_square("stopped: zero step or outside the domain of f", STOPPED_COLOR),
+        )
     for role, (label, x_line, y_line) in theory_lines(data.curvature, data.optimizer, ys).items():
         dotted = role == "gd_limit"
         add(
@@ -372,8 +404,14 @@ def map_figure(data: PhaseData) -> go.Figure:
     hover = f"η = %{{x:.3g}}<br>{y_label} = %{{y:.2f}}<br>"
     groups = (
         (converged, hover + "converged in %{customdata:,} steps", steps),
-        (~converged & ~data.diverged, hover + f"still running after {data.steps:,} steps", None),
+        (
+            ~converged & ~data.diverged & ~bouncing & ~stopped,
+            hover + f"still running after {data.steps:,} steps",
+            None,
+        ),
         (data.diverged, hover + "diverged", None),
+        (bouncing, hover + "bouncing: bounded, never settles", None),
+        (stopped, hover + "stopped: zero step or outside the domain of f", None),
     )
     roles["cells"] = []
     for (mask, template, values), name in zip(groups, CELL_TRACE_NAMES, strict=True):
@@ -677,7 +715,7 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
     traces = [{"type": "scatter", **surface_layer["trace"]}]
     roles = {"level_lines": 0}
     if surface.minima:
-        minima = np.asarray(surface.minima, dtype=float)
+        minima = shown_minima(surface)
         roles["minima"] = len(traces)
         traces.append(
             _marker(
@@ -732,7 +770,8 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
                 "color": theme.DIVERGED_COLOR if diverged else color,
                 "line": {"color": theme.OUTLINE_COLOR, "width": 1.5},
             },
-            f"{trajectory.status} after {trajectory.steps} steps<extra></extra>",
+            f"{optimizers.status_label(trajectory.status)} after {trajectory.steps} steps"
+            "<extra></extra>",
         )
     )
     knobs = ", ".join(
@@ -913,7 +952,8 @@ def _region_labels(lrs, steps, loss, converged, diverged, limit, log_low, log_hi
     """'too small: slow', 'just right', 'too large: diverges' in the loss panel.
 
     The first and last along its bottom (where a slow run's loss is still high and a diverged
-    one has none), 'just right' along its top at the fastest η (or the lowest final loss).
+    one has none), 'just right' along its top at the fastest converged η (none when no η
+    converged).
     Annotations on a log axis take log₁₀ of η.
     """
     style = {
@@ -925,13 +965,11 @@ def _region_labels(lrs, steps, loss, converged, diverged, limit, log_low, log_hi
     }
     bottom = {**style, "y": 0.03, "yanchor": "bottom"}
     labels = [{**bottom, "x": log_low + 0.03, "xanchor": "left", "text": "too small: slow"}]
-    finite = ~diverged & np.isfinite(loss)
+    # "just right" only where a run converged: a still-moving η is not right, however low its
+    # loss (#11 item 6).
+    best = None
     if converged.any():
         best = int(np.argmin(np.where(converged, steps, np.iinfo(np.int64).max)))
-    elif finite.any():
-        best = int(np.argmin(np.where(finite, loss, np.inf)))
-    else:
-        best = None
     if best is not None:
         labels.append(
             {

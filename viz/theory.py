@@ -21,6 +21,7 @@ import warnings
 import numpy as np
 import plotly.graph_objects as go
 
+from optimizers.numbers import format_number
 from optimizers.theory import SWEEP_TITLES, ConditionSweep, EigenSplit, eigen_split
 from viz import theme
 
@@ -72,7 +73,8 @@ def eigen_error_figure(
     split = eigen_split(surface, trajectory, theory=theory)
     fig = go.Figure()
     roles: dict[str, object] = {"measured": [], "theory": None}
-    labels = direction_labels(split.eigenvalues)
+    factors = split.rates if split.rates is not None else measured_factors(split.errors)
+    labels = direction_labels(split.eigenvalues, factors)
     steps = trajectory.steps
     for i in range(2):
         fig.add_trace(
@@ -141,15 +143,45 @@ def eigen_error_figure(
     return fig
 
 
-def direction_labels(eigenvalues) -> list[str]:
-    """'slow: v₁ (λ₁ = 1)', 'fast: v₂ (λ₂ = 25)'; no slow/fast when the two are equal."""
-    low, high = (float(value) for value in eigenvalues)
-    distinct = not math.isclose(low, high, rel_tol=1e-9, abs_tol=1e-12)
-    words = ("slow: ", "fast: ") if distinct else ("", "")
+def direction_labels(eigenvalues, factors=None) -> list[str]:
+    """'slow: v₁ (λ₁ = 1)', 'fast: v₂ (λ₂ = 25)': slow is the direction whose error shrinks least
+    per step, chosen from ``factors`` (the error's factor per step along each direction, e.g.
+    |1 − ηλᵢ| for GD), not from the eigenvalue order. Once η > 2/(λmin + λmax) the steep
+    direction is the slow one (κ = 10, η = 0.195: |1 − 10η| = 0.95 against |1 − η| = 0.805).
+    A factor ≥ 1 is labelled 'grows'; no word when the factors (or, without factors, the
+    eigenvalues) are equal.
+    """
+    values = [float(value) for value in eigenvalues]
+    words = ["", ""]
+    if factors is not None:
+        rates = [float(rate) for rate in factors]
+        if all(math.isfinite(rate) for rate in rates) and not math.isclose(
+            rates[0], rates[1], rel_tol=1e-6, abs_tol=1e-12
+        ):
+            slow = int(rates[1] > rates[0])
+            words[slow], words[1 - slow] = "slow: ", "fast: "
+        for i, rate in enumerate(rates):
+            if math.isfinite(rate) and rate >= 1.0:
+                words[i] = "grows: "
     return [
-        f"{words[i]}v{_SUBSCRIPTS[i]} (λ{_SUBSCRIPTS[i]} = {value:.4g})"
-        for i, value in enumerate((low, high))
+        f"{words[i]}v{_SUBSCRIPTS[i]} (λ{_SUBSCRIPTS[i]} = {format_number(value)})"
+        for i, value in enumerate(values)
     ]
+
+
+def measured_factors(errors: np.ndarray) -> np.ndarray | None:
+    """The error's mean factor per step along each direction, (|eᵢ(t)| / |eᵢ(0)|)^(1/t), over the
+    steps where both ends are positive and finite; None when there is nothing to measure."""
+    errors = np.asarray(errors, dtype=float)
+    if errors.shape[0] < 2:
+        return None
+    factors = []
+    for column in errors.T:
+        good = np.flatnonzero(np.isfinite(column) & (column > 0))
+        if good.size < 2 or good[-1] == good[0]:
+            return None
+        factors.append((column[good[-1]] / column[good[0]]) ** (1.0 / (good[-1] - good[0])))
+    return np.array(factors)
 
 
 def theory_label(split: EigenSplit, index: int, decay: float = 0.0) -> str:
@@ -160,8 +192,8 @@ def theory_label(split: EigenSplit, index: int, decay: float = 0.0) -> str:
     if split.exact:
         if decay:
             return f"theory ∏|1−η<sub>k</sub>λ{sub}|"
-        return f"theory |1−ηλ{sub}|ᵗ = {rate:.4g}ᵗ"
-    return f"rate ρ{sub}ᵗ = {rate:.4g}ᵗ"
+        return f"theory |1−ηλ{sub}|ᵗ = {format_number(rate)}ᵗ"
+    return f"rate r{sub}ᵗ = {format_number(rate)}ᵗ"
 
 
 def condition_sweep_figure(
