@@ -24,6 +24,8 @@ st.plotly_chart(
     compute.path_figure(racers, labels, show_arrows=False),
     key="race_chart",
     width="stretch",
+    # Fills its element, whose height follows the window (ui/style.py).
+    height="stretch",
     theme=None,
 )
 st.plotly_chart(compute.race_curves(racers, labels), width="stretch", theme=None)
