@@ -16,6 +16,11 @@ from optimizers.numbers import format_number
 T = TypeVar("T")
 
 
+def opening(text: str) -> None:
+    """The page's first sentence under its title: what a student should do here."""
+    st.markdown(f"**{text}**")
+
+
 def run_or_explain(work: Callable[[], T]) -> T:
     """Call ``work``; on bad input show its message (never a traceback) and stop this run."""
     try:
