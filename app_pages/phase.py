@@ -9,6 +9,10 @@ from ui import phase as controls_phase
 from viz import phase
 
 st.title("Phase diagram")
+explain.opening(
+    "Find the learning rate and momentum that converge fastest: click a cell of the map to "
+    "run that setting."
+)
 st.markdown(
     "Every cell is one run from the same start with its own learning rate $\\eta$ (x, log "
     "scale) and momentum $\\beta$ (y; $\\beta_1$ for Adam, $\\rho$ for RMSprop), coloured by "

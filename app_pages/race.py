@@ -7,6 +7,10 @@ import streamlit as st
 from ui import compute, controls, explain, share
 
 st.title("Optimizer race")
+explain.opening(
+    "Choose the racers in the sidebar (each starts at a learning rate that suits it) and see "
+    "which reaches the minimum in the fewest steps."
+)
 racers = controls.race_sidebar()
 controls.stop_if_formula_broken()
 if not racers:

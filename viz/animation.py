@@ -57,6 +57,7 @@ from plotly.subplots import make_subplots
 from viz import theme
 from viz.dict_figure import DictFigure, merge
 from viz.layers import SurfaceLayers, color_transform, surface_parts
+from viz.minima import shown_minima
 
 #: Milliseconds per frame while playing (plotly.js with ``redraw: False`` needs ~35 ms).
 FRAME_DURATION_MS = 60
@@ -1186,7 +1187,7 @@ def _theory_trace(curve, run: _Run, loss_axis: _LossAxis) -> dict:
 
 
 def _minima_trace(surface) -> dict:
-    minima = np.asarray(surface.minima, dtype=float).reshape(-1, 2)
+    minima = shown_minima(surface)
     return _landmarks(
         minima, "minimum", 1103, ("star", 16, theme.MINIMUM_COLOR, 1.5), showlegend=len(minima) > 0
     )
