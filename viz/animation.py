@@ -78,7 +78,7 @@ MAX_CURVE_POINTS = 2000
 
 #: The path's line width in pixels, about how many steps carry a dot (every k-th step, see
 #: ``_Run.marker_every``) and the dots' size.
-PATH_WIDTH = 2
+PATH_WIDTH = 1.5
 PATH_DOTS = 20
 PATH_DOT_SIZE = 7
 
@@ -752,7 +752,7 @@ class _Run:
 
     def _path_line(self) -> dict:
         # Thin: at κ = 100 gradient descent crosses the valley every step, and 3 px lines with
-        # a dot per step merged into a solid wedge at 1024×768 (review/02, 03). 2 px lines
+        # a dot per step merged into a solid wedge at 1024×768 (review/02, 03). 1.5 px lines
         # leave the gaps between the crossings open, so the zig-zag reads as one.
         return {"color": self.color, "width": PATH_WIDTH}
 
