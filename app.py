@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from ui import share, state, style
+from ui import preload, share, state, style
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
+# The link keeps its place in the sidebar while the page runs (no jump on rerun).
+share.reserve()
 style.inject()
+preload.plotly()
 page = st.navigation(
     [
         st.Page(

@@ -8,6 +8,10 @@ from ui import compute, controls, curvature_panel, explain
 from viz.curvature import axes_figure, map_figure
 
 st.title("Curvature: what the Hessian says about a point")
+explain.opening(
+    "Click a point on the contour and read what the Hessian says there: which way f bends, "
+    "how sharply, and how large a step is safe."
+)
 st.markdown(
     "Near a point p every smooth loss looks like its second-order model "
     r"$f(p+d) \approx f(p) + g^\top d + \tfrac12\, d^\top H d$, with the gradient "

@@ -8,6 +8,10 @@ from ui import compute, controls, explain, sgd_panel
 from viz.sgd import cloud_figure, dataset_figure, loss_figure, paths_figure, point_at
 
 st.title("GD vs SGD: the full gradient or a mini-batch")
+explain.opening(
+    "Shrink the mini-batch in the sidebar and drag the step slider: compare SGD's noisy paths"
+    " with batch GD's smooth one."
+)
 st.markdown(
     r"Batch gradient descent averages the gradient over all n examples before each step, "
     r"$w \leftarrow w - \eta\,\nabla f(w)$ with $\nabla f = \frac1n \sum_{i=1}^n \nabla\ell_i$. "

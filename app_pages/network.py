@@ -1,10 +1,8 @@
 """Neural network: train a real (small) network with the same update rules, and look at it."""
 
-import numpy as np
 import streamlit as st
 
 from ui import explain, network_panel
-from viz.network import curves_figure
 
 st.title("A real neural network")
 st.markdown(
@@ -33,8 +31,14 @@ for run, label in zip(runs, labels, strict=True):
     )
 
 first, first_lr = settings.optimizers[0], settings.lrs[0]
-boundary_column, curves_column = st.columns([2, 3], gap="medium")
+st.plotly_chart(
+    network_panel.curves(settings.training, settings.optimizers, settings.lrs),
+    key="net_curves_chart",
+    theme=None,
+)
+boundary_column, plane_column = st.columns(2, gap="medium")
 with boundary_column:
+    st.markdown(f"**Decision regions of {labels[0]}**, epoch by epoch")
     figure = network_panel.boundary(settings.training, first, first_lr)
     if figure is None:
         st.info(
@@ -43,18 +47,10 @@ with boundary_column:
         )
     else:
         st.plotly_chart(figure, key="net_boundary_chart", theme=None)
-with curves_column:
-    st.plotly_chart(curves_figure(runs, labels), key="net_curves_chart", theme=None)
-
-if settings.init == "zeros":
-    st.warning(
-        "Zero initialization: every hidden unit starts equal, gets the same gradient and stays "
-        "equal, so the network is as good as one unit wide (no matter how many it has)."
-    )
-
-st.subheader("The path through weight space, seen on its PCA plane")
-pca_chart, explained = network_panel.plane(settings.training, first, first_lr)
-st.plotly_chart(pca_chart, key="net_pca_chart", theme=None)
+with plane_column:
+    st.markdown(f"**The path of {labels[0]} through weight space**, on its PCA plane")
+    pca_chart, explained = network_panel.plane(settings.training, first, first_lr)
+    st.plotly_chart(pca_chart, key="net_pca_chart", theme=None)
 st.caption(
     f"The white line is a **shadow**: the {runs[0].optimizer.title} run moves all "
     f"{runs[0].thetas.shape[1]} weights, and we see its projection onto the two directions it "
@@ -62,6 +58,12 @@ st.caption(
     "loss *on* this plane, which the real run never stays on; the dashed orange path is a real "
     "2-D gradient-descent run restricted to the plane (Li et al. 2018, section 7)."
 )
+
+if settings.init == "zeros":
+    st.warning(
+        "Zero initialization: every hidden unit starts equal, gets the same gradient and stays "
+        "equal, so the network is as good as one unit wide (no matter how many it has)."
+    )
 
 st.subheader("Standardize the inputs?")
 std_lr = network_panel.standardization_lr_control()
@@ -83,8 +85,9 @@ with left:
     st.markdown(
         "Full-batch gradient descent on the squared error (MSE) with this network. On a "
         "quadratic, GD diverges once the curvature λmax passes 2/η. In a network the "
-        "curvature rises during training until it reaches 2/η, then **hovers there** while the "
-        "loss keeps falling, unevenly (Cohen et al. 2021)."
+        "curvature rises during training until it reaches 2/η, then **hovers near it** while "
+        "the loss keeps falling, unevenly (Cohen et al. 2021). A net this small may also break "
+        "away: watch the loss."
     )
 if eos_lr is not None:
     eos_chart, eos_losses, eos_sharpness = explain.run_or_explain(
@@ -94,12 +97,4 @@ if eos_lr is not None:
     )
     with right:
         st.plotly_chart(eos_chart, key="net_eos_chart", theme=None)
-    peak = float(np.max(eos_sharpness))
-    st.caption(
-        f"Largest sharpness reached: {peak:.3g}; 2/η = {2 / eos_lr:.3g}. "
-        + (
-            "It reached the edge."
-            if peak >= 0.9 * 2 / eos_lr
-            else "It stayed below the edge: try a larger η."
-        )
-    )
+    st.caption(network_panel.eos_summary(eos_losses, eos_sharpness, eos_lr))

@@ -9,6 +9,10 @@ from ui import phase as controls_phase
 from viz import phase
 
 st.title("Phase diagram")
+explain.opening(
+    "Find the learning rate and momentum that converge fastest: click a cell of the map to "
+    "run that setting."
+)
 st.markdown(
     "Every cell is one run from the same start with its own learning rate $\\eta$ (x, log "
     "scale) and momentum $\\beta$ (y; $\\beta_1$ for Adam, $\\rho$ for RMSprop), coloured by "
@@ -22,18 +26,20 @@ st.markdown(
 settings = controls_phase.sidebar()
 controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)
-data = explain.run_or_explain(
-    lambda: compute.phase_data(
-        settings.surface,
-        settings.surface_params,
-        settings.optimizer,
-        settings.hyperparameters,
-        settings.x0,
-        settings.steps,
-        settings.tol,
-        controls.LR_OPTIONS,
+# A new surface or κ sweeps the whole grid again (seconds): say so, where the map will be.
+with st.spinner("Running every cell of the grid…", show_time=True):
+    data = explain.run_or_explain(
+        lambda: compute.phase_data(
+            settings.surface,
+            settings.surface_params,
+            settings.optimizer,
+            settings.hyperparameters,
+            settings.x0,
+            settings.steps,
+            settings.tol,
+            controls.LR_OPTIONS,
+        )
     )
-)
 layers = compute.layers(settings.surface, settings.surface_params)
 
 left, right = st.columns([2, 1])

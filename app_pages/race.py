@@ -7,6 +7,10 @@ import streamlit as st
 from ui import compute, controls, explain, share
 
 st.title("Optimizer race")
+explain.opening(
+    "Choose the racers in the sidebar (each starts at a learning rate that suits it) and see "
+    "which reaches the minimum in the fewest steps."
+)
 racers = controls.race_sidebar()
 controls.stop_if_formula_broken()
 if not racers:
@@ -20,6 +24,8 @@ st.plotly_chart(
     compute.path_figure(racers, labels, show_arrows=False),
     key="race_chart",
     width="stretch",
+    # Fills its element, whose height follows the window (ui/style.py).
+    height="stretch",
     theme=None,
 )
 st.plotly_chart(compute.race_curves(racers, labels), width="stretch", theme=None)

@@ -9,6 +9,10 @@ import streamlit as st
 from ui import compute, controls, explain, rates
 
 st.title("Convergence rates")
+explain.opening(
+    "Move the learning rate in the sidebar and watch which eigen-direction of the error "
+    "shrinks slowest; below, see how the steps grow with κ."
+)
 settings = controls.playground_sidebar()
 controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)

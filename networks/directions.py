@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg
-from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 from networks.model import Network
 
@@ -99,6 +97,10 @@ def sharpness(network: Network, theta, X, y, start=None) -> tuple[float, np.ndar
     which turns slowly, so few iterations are needed). Gradient descent with step η is stable
     on a quadratic only while λmax < 2/η.
     """
+    # Imported here, not with the module: the app's first chart does not need SciPy's solvers.
+    from scipy import linalg
+    from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
+
     size = network.n_params
     if size <= FULL_HESSIAN_UP_TO:
         values, vectors = linalg.eigh(network.hessian(theta, X, y), subset_by_index=[size - 1] * 2)

@@ -8,7 +8,14 @@
 """
 
 from optimizers.registry import OPTIONS, Optimizer, get, hyperparameters, names
-from optimizers.runner import STATUS_WORDS, Trajectory, run, stability_explanation, status_label
+from optimizers.runner import (
+    STATUS_WORDS,
+    Trajectory,
+    objective_minimizer,
+    run,
+    stability_explanation,
+    status_label,
+)
 from optimizers.spec import RunSpec
 from optimizers.sweep import OUTCOMES, SweepResult, sweep
 
@@ -23,6 +30,7 @@ __all__ = [
     "get",
     "hyperparameters",
     "names",
+    "objective_minimizer",
     "run",
     "stability_explanation",
     "status_label",

@@ -16,7 +16,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from surfaces.custom import Program, compile_formula
+# The module, not its names: they load SymPy (surfaces.formula) on first use, which only a
+# typed formula needs.
+from surfaces import custom
 
 
 class Edge(NamedTuple):
@@ -24,7 +26,7 @@ class Edge(NamedTuple):
 
     words: str
     argument: str
-    program: Program
+    program: custom.Program
     bad: object
 
 
@@ -76,13 +78,13 @@ def _edges_of(expression) -> list[Edge]:
 
 def _edge(words: str, argument, bad) -> Edge:
     return Edge(
-        words.replace("**", "^"), str(argument).replace("**", "^"), Program([argument]), bad
+        words.replace("**", "^"), str(argument).replace("**", "^"), custom.Program([argument]), bad
     )
 
 
 @functools.lru_cache(maxsize=64)
 def _formula_edges(formula: str) -> tuple[Edge, ...]:
-    return tuple(_edges_of(compile_formula(formula).expression))
+    return tuple(_edges_of(custom.compile_formula(formula).expression))
 
 
 def edges(surface) -> tuple[Edge, ...]:

@@ -408,6 +408,37 @@ def stability_explanation(optimizer: Optimizer, lam_max: float) -> str | None:
     return f"lr·λmax = {product:.3g} > {text}"
 
 
+def objective_minimizer(surface: Surface, weight_decay: float, near) -> np.ndarray | None:
+    """The minimizer of F(x) = f(x) + (λ/2)‖x‖² nearest the listed minimizer of f by ``near``.
+
+    Weight decay moves the minimum: on a quadratic f with Hessian H and minimizer x*,
+    ∇F = H(x − x*) + λx = 0 gives x = (H + λI)⁻¹ H x*. In general Newton's method on F,
+    x ← x − (∇²f + λI)⁻¹(∇f + λx), started at f's minimizer nearest ``near`` (or at ``near``
+    where none is listed), finds it.
+
+    Returns
+    -------
+    ndarray (2,) or None
+        None where Newton does not reach ‖∇F‖ < 1e-10 at a point where ∇²F is positive
+        definite within 50 steps (no minimum of F there to show).
+    """
+    if not weight_decay:
+        return surface.nearest_minimizer(near)
+    start = surface.nearest_minimizer(near)
+    point = np.asarray(near if start is None else start, dtype=float).copy()
+    shift = weight_decay * np.eye(2)
+    with np.errstate(all="ignore"):
+        for _ in range(50):
+            gradient = surface._gradient_at(point) + weight_decay * point
+            hessian = surface._hessian_at(point) + shift
+            if not (np.all(np.isfinite(gradient)) and np.all(np.isfinite(hessian))):
+                return None
+            if float(np.hypot(*gradient)) < 1e-10:
+                return point if np.linalg.eigvalsh(hessian)[0] > 0 else None
+            point = point - newton_direction(hessian, gradient)
+    return None
+
+
 def _objective_hessian(surface, optimizer, point) -> np.ndarray:
     """∇²F = ∇²f + λI at ``point``, the curvature the rule actually meets."""
     return surface.hessian(point) + optimizer.weight_decay * np.eye(2)
@@ -569,9 +600,9 @@ def _stopped_text(surface, optimizer, points, norms) -> str:
             )
     if optimizer.name == "adagrad":
         return at + (
-            "AdaGrad's rates have decayed to nothing: the summed squared gradients make each "
-            "step smaller than the rounding of the coordinates, while the gradient norm is "
-            f"still {norms[-1]:.2g}."
+            "AdaGrad's rates have decayed to nothing: its step lr·g/(√s + ε) is smaller than "
+            "the rounding of the coordinates, and the rates only shrink as s sums the squared "
+            f"gradients, while the gradient norm is still {norms[-1]:.2g}."
         )
     return at + (
         "each step is smaller than the rounding of the coordinates, so the point no longer "

@@ -64,9 +64,17 @@ def sweep(
               lr=np.geomspace(1e-4, 1, 200)[:, None], momentum=np.linspace(0, 0.99, 200)[None, :])
 
     The rule is the same function :func:`optimizers.run` calls, applied to arrays of shape
-    (..., 2); cells stop updating once they converge or diverge, and the stop rules are
-    those of :func:`optimizers.run`, so a cell agrees with the single run of its settings
-    (exact gradients only: no mini-batches or noise here).
+    (..., 2), with weight decay's objective f + (λ/2)‖x‖² (Newton with ∇²f + λI); a cell
+    stops updating once it converges, diverges, stops or leaves the domain of f, and the
+    verdicts are those of :func:`optimizers.run` (``optimizers.stopping``), so every cell
+    equals the single run of its settings bit for bit, status (``SweepResult.outcome``) and
+    final loss, on every surface (exact gradients only: no mini-batches or noise here).
+
+    Raises
+    ------
+    ValueError
+        As :func:`optimizers.run` does: bad arguments, or a start where f or ∇f is not
+        defined (the message names the function, e.g. "log needs x > 0").
     """
     _check_run_arguments(surface, get(name), steps, tol, 0.0, 0)
     rule = RULES[name]

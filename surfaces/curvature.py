@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 from surfaces.base import Surface, as_point
 
@@ -280,6 +279,8 @@ def refine_stationary_point(surface: Surface, guess, steps: int = 8) -> tuple[fl
 
     def hessian(q):
         return surface._hessian_at(np.asarray(q, dtype=float))
+
+    from scipy import optimize  # lazily: ~0.3 s to import, not needed for the first chart
 
     solution = optimize.root(gradient, point, jac=hessian, method="hybr", options={"xtol": 1e-15})
     if np.all(np.isfinite(solution.x)) and _norm(gradient(solution.x)) <= _norm(gradient(point)):

@@ -25,7 +25,8 @@ PARAMS = (
         False,
         "Standardize the feature",
         kind="bool",
-        help="Replace x by (x − mean)/std: the long thin valley becomes a round bowl.",
+        help="Replace x by (x − mean)/std: with this one feature and an intercept the Hessian "
+        "becomes the identity (κ = 1) and the long thin valley a round bowl.",
     ),
 )
 
@@ -34,14 +35,18 @@ SLOPE, INTERCEPT, NOISE, FEATURE_RANGE = 1.5, -2.0, 0.5, (2.0, 8.0)
 
 
 class LeastSquares(DataSurface):
-    r"""Mean squared error of the line t ≈ w x + b, as a function of p = (w, b).
+    r"""Half the mean squared error of the line t ≈ w x + b, as a function of p = (w, b).
 
-    f(w, b) = (1/2n) Σᵢ (w xᵢ + b − tᵢ)² = (1/2n) ‖A p − t‖²,  A = [x 1] (n × 2).
+    f(w, b) = (1/2n) Σᵢ (w xᵢ + b − tᵢ)² = (1/2n) ‖A p − t‖² = ½·MSE,  A = [x 1] (n × 2).
 
-    ∇f = H (p − p*),  ∇²f = H = AᵀA/n = [[mean x², mean x], [mean x, 1]] everywhere,
+    ∇f = H (p − p*),  ∇²f = H = AᵀA/n = [[mean x², mean x], [mean x, 1]] everywhere (the
+    Hessian of the MSE itself is 2AᵀA/n),
     with the minimizer p* solving the normal equations H p* = Aᵀt/n; so
     f(p) = f(p*) + ½ (p − p*)ᵀ H (p − p*) exactly. Features far from zero (x in [2, 8]) make
-    H badly conditioned (κ in the hundreds); standardized features make H the identity.
+    H badly conditioned (κ in the hundreds). Standardizing this one feature makes H the
+    identity (κ = 1) because the intercept's column is orthogonal to a mean-zero feature. That
+    holds for one feature plus an intercept only: two standardized features with correlation r
+    give H = [[1, r], [r, 1]] beside the intercept, κ = (1 + |r|)/(1 − |r|) (19 at r = 0.9).
     ``X`` (the design matrix A) and ``y`` (the targets t) hold the data.
     """
 
@@ -125,8 +130,10 @@ def _fitted(n_samples: int, seed: int, standardize: bool) -> LeastSquares:
         title="Least-squares line fit",
         formula=r"f(w, b) = \frac{1}{2n}\sum_{i=1}^{n} \left(w\,x_i + b - t_i\right)^2",
         description=(
-            "The squared error of a line fitted to data: a quadratic bowl, long and thin when the "
-            "feature is far from zero, round once the feature is standardized."
+            "Half the mean squared error (½·MSE) of a line w·x + b fitted to data, so its "
+            "Hessian is AᵀA/n (the MSE's is 2AᵀA/n): a quadratic bowl, long and thin when the "
+            "feature is far from zero, round once it is standardized (with one feature and an "
+            "intercept that makes the Hessian the identity, κ = 1)."
         ),
         bounds=((w - half_width, w + half_width), (b - half_width, b + half_width)),
         minima=[(w, b)],

@@ -7,7 +7,6 @@ import functools
 import math
 
 import numpy as np
-from scipy import optimize
 from scipy.special import expit
 
 from surfaces.base import DataSurface, Param, as_point
@@ -196,6 +195,8 @@ def _fitted(n_samples: int, seed: int, separation: float, l2: float) -> Logistic
         },
     )
     # BFGS gets close; Newton steps on the analytic Hessian then reach a gradient of ~1e-16.
+    from scipy import optimize  # lazily: ~0.3 s to import, not needed for the first chart
+
     rough = optimize.minimize(
         # BFGS's line search may try huge steps: the unchecked value and gradient (no raise).
         lambda w: float(probe._value_at(w[0], w[1])),

@@ -21,7 +21,6 @@ import dataclasses
 import functools
 
 import numpy as np
-from scipy import optimize
 from scipy.special import expit, log_softmax, softmax
 
 from networks import Network, datasets, filter_normalized, initialize, pca_plane
@@ -107,6 +106,12 @@ class NetworkPlane(Surface):
         if shape == ():
             results = [float(result) for result in results]
         return results
+
+    @property
+    def gradient_cost(self) -> float:
+        """One gradient's cost in units of an analytic surface's (about n examples × h units:
+        the Phase diagram thins its grid by it)."""
+        return float(self.n_samples * self.extras["parts"]["U"].shape[2])
 
     # ----- stochastic oracles ---------------------------------------------------------------
     @property
@@ -232,6 +237,9 @@ def fit(network: Network, X, y, seed: int) -> tuple[np.ndarray, np.ndarray]:
     path : ndarray (k, P)
         The L-BFGS iterates from the start to θ* (the path the ``pca`` plane is fitted to).
     """
+    # Imported here, not with the module: the first chart of the app does not need it.
+    from scipy import optimize
+
     theta0 = initialize(network, "xavier", seed)
     path = [theta0.copy()]
     result = optimize.minimize(

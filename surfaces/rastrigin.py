@@ -6,7 +6,6 @@ import functools
 import math
 
 import numpy as np
-from scipy import optimize
 
 from surfaces.base import Surface
 
@@ -51,6 +50,8 @@ def _minima_1d() -> tuple[float, ...]:
 
     def curvature(x):
         return 2.0 + 40.0 * math.pi * math.pi * math.cos(TWO_PI * x)
+
+    from scipy import optimize  # lazily: ~0.3 s to import, not needed for the first chart
 
     positive = []
     for k in range(1, 6):

@@ -108,11 +108,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, log: Path) -> subprocess.Popen:
+def start_server(port: int, log: Path, script: Path | None = None) -> subprocess.Popen:
     """``streamlit run app.py`` from the repository root on 127.0.0.1:``port``, its output in
-    ``log``."""
+    ``log``; or ``script`` from its own folder (bench/browser.py measures another app too)."""
+    script = ROOT / "app.py" if script is None else Path(script).resolve()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script.name,
         "--server.headless", "true",
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
@@ -126,7 +127,7 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
     with log.open("w") as output:
         return subprocess.Popen(
             command,
-            cwd=ROOT,
+            cwd=script.parent,
             stdout=output,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

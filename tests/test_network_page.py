@@ -127,3 +127,14 @@ def test_a_link_restores_the_settings():
     assert app.session_state["dl_net.dataset"] == "xor"
     assert app.session_state["dl_net.width"] == 3
     assert len(decode(curves(app)["data"][0]["x"])) == 6
+
+
+def test_edge_of_stability_summary_reads_the_numbers():
+    from ui.network_panel import eos_summary
+
+    losses = np.array([1.0, 0.5, 0.4, 0.45, 0.3])
+    sharpness = np.array([1.0, 1.5, 2.0, 2.1, 1.95])
+    text = eos_summary(losses, sharpness, lr=1.0)
+    assert "reached 2/η = 2 at step 2" in text
+    assert "[1.95, 2.1]" in text and "from 0.4 to 0.3" in text and "rising on 1 of 2" in text
+    assert "below 2/η" in eos_summary(losses, sharpness, lr=0.5)

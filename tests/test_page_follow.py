@@ -88,3 +88,19 @@ def test_custom_formula_does_not_diverge_at_its_default_learning_rate(at, formul
         assert "because the surface changed" in notes(at)
     assert not at.exception
     assert shown_run(at, "custom").status != "diverged"
+
+
+def test_a_stale_value_echoed_by_the_browser_does_not_undo_the_follow(at):
+    # Quick key presses interrupt runs: the browser may send the learning rate it last saw
+    # (the old one) with the next rerun. That echo must not count as the user's choice.
+    at.select_slider(key=KAPPA).set_value(100.0).run()
+    followed = at.session_state[LR]
+    assert followed <= 2 / 101
+    old = snap_lr(0.178)
+    at.session_state[LR] = old  # the echo, with the same κ
+    at.run()
+    assert at.session_state[LR] == followed
+    at.session_state[LR] = old  # the echo, together with a further κ change
+    at.select_slider(key=KAPPA).set_value(112.0).run()
+    assert at.session_state[LR] <= 2 / 113
+    assert shown_run(at, "quadratic").status != "diverged"

@@ -135,6 +135,18 @@ def test_newton_with_a_zero_step_has_stopped_and_says_why():
     np.testing.assert_array_equal(step, [0.0, 0.0])
 
 
+def test_adagrad_whose_steps_fall_below_the_rounding_has_stopped():
+    # At x = 1e17 a float's spacing is 16: AdaGrad's first step, lr·g/(|g| + ε) ≈ lr = 0.5,
+    # rounds away, and every later one is smaller still.
+    surface = surfaces.get("custom", formula="x^2 + y^2", extent=3.0)
+    trajectory = optimizers.run(
+        surface, optimizers.get("adagrad", lr=0.5), x0=(1e17, 0.0), steps=100
+    )
+    assert trajectory.status == "stopped" and trajectory.steps == 0
+    assert "AdaGrad's rates have decayed to nothing" in trajectory.message
+    assert 1e17 - 0.5 == 1e17  # independently: the step is below the rounding
+
+
 # ----- 4. Newton with weight decay uses H + λI --------------------------------------------
 @pytest.mark.parametrize("weight_decay", [0.5, 1.0, 3.0])
 def test_newton_with_weight_decay_lands_on_the_regularised_minimum_in_one_step(weight_decay):
@@ -148,6 +160,20 @@ def test_newton_with_weight_decay_lands_on_the_regularised_minimum_in_one_step(w
     )
     assert trajectory.status == "converged" and trajectory.steps == 1
     np.testing.assert_allclose(trajectory.final_point, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_the_minimizer_shown_with_weight_decay_is_that_of_the_regularised_objective():
+    surface = surfaces.get("least_squares")
+    hessian, minimizer = surface.extras["H"], np.asarray(surface.minima[0])
+    expected = np.linalg.solve(hessian + 0.5 * np.eye(2), hessian @ minimizer)
+    shown = optimizers.objective_minimizer(surface, 0.5, (0.0, 0.0))
+    np.testing.assert_allclose(shown, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(optimizers.objective_minimizer(surface, 0.0, (0, 0)), minimizer)
+    logistic = surfaces.get("logistic")
+    run = optimizers.run(logistic, optimizers.get("newton", weight_decay=1.0), steps=50)
+    assert run.status == "converged"
+    found = optimizers.objective_minimizer(logistic, 1.0, run.final_point)
+    np.testing.assert_allclose(found, run.final_point, atol=1e-8)
 
 
 # ----- 5. a far start is not "diverged at step 0" -----------------------------------------
@@ -187,6 +213,28 @@ def test_every_sweep_cell_equals_its_run_bit_for_bit_on_the_data_surfaces(surfac
         assert result.statuses[index] == trajectory.status, where
         if trajectory.status != "diverged":
             assert result.final_loss[index] == trajectory.final_loss, where  # bit for bit
+
+
+@pytest.mark.parametrize(
+    ("formula", "name", "x0", "lrs"),
+    [
+        ("x - log(x) + y^2", "newton", (12.7, -8.5), np.geomspace(0.05, 1.5, 7)),
+        ("sqrt(x^2 + y^2)", "gd", (0.5, 0.0), np.array([0.1, 0.25, 0.5, 1.0, 2.0])),
+        ("x^2 + y", "newton", (0.0, 1.0), np.array([0.5, 1.0])),
+        ("x - log(x) + y^2", "adam", (3.0, 1.0), np.geomspace(0.01, 5.0, 6)),
+    ],
+)
+def test_sweep_cells_equal_runs_where_f_has_domain_edges(formula, name, x0, lrs):
+    surface = surfaces.get("custom", formula=formula, extent=3.0)
+    result = optimizers.sweep(surface, name, x0=x0, steps=200, lr=lrs)
+    seen = set()
+    for index, lr in enumerate(lrs):
+        trajectory = optimizers.run(surface, optimizers.get(name, lr=lr), x0=x0, steps=200)
+        seen.add(trajectory.status)
+        assert result.statuses[index] == trajectory.status, trajectory.message
+        if trajectory.status != "diverged":
+            assert result.final_loss[index] == trajectory.final_loss, trajectory.message
+    assert seen & {"undefined", "stopped"}
 
 
 def test_the_batched_logistic_gradient_equals_the_single_point_one_bit_for_bit():

@@ -183,7 +183,10 @@ def race_table(runs: tuple) -> list[dict]:
     rows = []
     for settings in runs:
         trajectory = run(settings)
-        nearest = surface_of(settings).nearest_minimizer(trajectory.final_point)
+        # With weight decay the racer minimises f + (λ/2)‖x‖²: measure to that minimizer.
+        nearest = optimizers.objective_minimizer(
+            surface_of(settings), trajectory.optimizer.weight_decay, trajectory.final_point
+        )
         distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
         rows.append(
             {
@@ -333,7 +336,8 @@ def phase_data(
     theory = curvature if shown.is_quadratic else None
     # A gradient of a data surface costs about n_samples/2 times an analytic one: thin the grid
     # so the sweep's work stays within the budget (a classroom server must not stall).
-    cost = steps * max(1.0, (shown.n_samples or 0) / 2)
+    # (A surface may say what one gradient costs instead: a network's grows with its width.)
+    cost = steps * max(1.0, getattr(shown, "gradient_cost", (shown.n_samples or 0) / 2))
     stride = max(
         1, math.ceil(math.sqrt(len(phase.y_values("momentum")) * lr_count * cost / PHASE_BUDGET))
     )

@@ -336,6 +336,7 @@ class _Seen:
     value: float
     touched: bool  # set by the user (slider, link, click, lesson), not by the suggestion
     limit: float | None  # GD's stability limit 2/λmax there, None where H is not a minimum's
+    replaced: float | None = None  # the value this control had before the app changed it
 
 
 def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
@@ -358,29 +359,37 @@ def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
     seen = seen_by_key.get(key)
     value = st.session_state[key]
     limit = _stability_limit(choice, start) if what == "learning rate" else None
-    if seen is None or (seen.surface != choice and value != seen.value):
+    # A browser that missed the run which changed the value sends the old one back with its
+    # next rerun (quick key presses on a slider interrupt runs): that echo is not the user's.
+    echo = seen is not None and seen.replaced is not None and value == seen.replaced
+    replaced = seen.replaced if seen is not None and echo else None
+    if seen is None or (seen.surface != choice and value != seen.value and not echo):
         touched = value != suggested()  # first sight, or set from outside (a lesson, a link)
     elif seen.surface == choice:
+        if echo:
+            set_value(key, seen.value)
+            value = seen.value
         touched = seen.touched or value != seen.value
-    else:  # the surface changed under an untouched value: give it its meaning back
+    else:  # the surface changed under a value the user kept: give it its meaning back
         touched = seen.touched
         if not touched:
             new, why = suggested(), "the suggested value for this surface"
         elif seen.limit and limit:
-            fraction = value / seen.limit
+            fraction = seen.value / seen.limit
             new = snap_lr(fraction * limit)
             why = f"still {format_number(fraction)} × the stability limit 2/λmax"
         else:
-            new, why = value, ""
+            new, why = seen.value, ""
         if new != value:
+            replaced = value
             set_value(key, new)
-            value = new
             change = (
                 f"{what.capitalize()} {format_number(seen.value)} → {format_number(new)}: "
                 f"{why}, because the surface changed"
                 + (f" (2/λmax is now {format_number(limit)})." if limit else ".")
             )
-    seen_by_key[key] = _Seen(choice, value, touched, limit)
+            value = new
+    seen_by_key[key] = _Seen(choice, value, touched, limit, replaced)
     return change
 
 

@@ -16,6 +16,11 @@ from optimizers.numbers import format_number
 T = TypeVar("T")
 
 
+def opening(text: str) -> None:
+    """The page's first sentence under its title: what a student should do here."""
+    st.markdown(f"**{text}**")
+
+
 def run_or_explain(work: Callable[[], T]) -> T:
     """Call ``work``; on bad input show its message (never a traceback) and stop this run."""
     try:
@@ -27,11 +32,14 @@ def run_or_explain(work: Callable[[], T]) -> T:
 
 def status(trajectory: optimizers.Trajectory, surface: surfaces.Surface) -> None:
     """The status line: what happened, the final loss and the distance to the nearest minimum."""
-    nearest = surface.nearest_minimizer(trajectory.final_point)
+    # With weight decay the run minimises f + (λ/2)‖x‖², whose minimizer is not f's.
+    weight_decay = trajectory.optimizer.weight_decay
+    nearest = optimizers.objective_minimizer(surface, weight_decay, trajectory.final_point)
     detail = f"Final loss **{format_number(trajectory.final_loss)}**"
     distance = None if nearest is None else float(np.hypot(*(trajectory.final_point - nearest)))
     if distance is not None and math.isfinite(distance):
-        detail += f" · distance to the nearest minimizer **{format_number(distance)}**"
+        of = " of f + (λ/2)‖x‖²" if weight_decay else ""
+        detail += f" · distance to the nearest minimizer{of} **{format_number(distance)}**"
     show = {
         "converged": st.success,
         "diverged": st.error,

@@ -230,6 +230,16 @@ def training(key: tuple, name: str, lr: float):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def curves(key: tuple, names: tuple, lrs: tuple) -> dict:
+    """Loss and accuracy per epoch of every chosen optimizer (a figure dict)."""
+    runs = [training(key, name, lr) for name, lr in zip(names, lrs, strict=True)]
+    labels = [
+        f"{optimizers.get(name).title} (η = {lr:g})" for name, lr in zip(names, lrs, strict=True)
+    ]
+    return figures.curves_figure(runs, labels).to_dict()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def boundary(key: tuple, name: str, lr: float):
     """The decision-regions animation of one run (a figure dict), or None for 4-D inputs."""
     data_key, widths, activation, _, l2, _, _ = key
@@ -314,3 +324,23 @@ def eos(data_key: tuple, widths: tuple, activation: str, init: str, lr: float, s
     network = network_for(data, widths, activation, loss="mse")
     losses, sharpness = edge_of_stability(network, data, lr, steps, init, data_key[2])
     return figures.eos_figure(losses, sharpness, lr).to_dict(), losses, sharpness
+
+
+def eos_summary(losses, sharpness, lr: float) -> str:
+    """One sentence of what the edge-of-stability run did, from its numbers."""
+    edge = 2.0 / lr
+    reached = np.flatnonzero(sharpness >= 0.95 * edge)
+    if reached.size == 0:
+        return (
+            f"The sharpness rose to at most {sharpness.max():.3g}, below 2/η = {edge:.3g}, in "
+            f"{len(losses) - 1} steps: try a larger η."
+        )
+    k = int(reached[0])
+    after = losses[k:]
+    rises = int(np.count_nonzero(np.diff(after) > 0))
+    return (
+        f"The sharpness reached 2/η = {edge:.3g} at step {k} and stayed within "
+        f"[{sharpness[k:].min():.3g}, {sharpness[k:].max():.3g}] afterwards; meanwhile the loss "
+        f"went from {after[0]:.3g} to {after[-1]:.3g}, rising on {rises} of "
+        f"{len(after) - 1} steps."
+    )

@@ -18,8 +18,10 @@ import streamlit as st
 #: Keys of charts whose height follows the window (``st.plotly_chart(key=…,
 #: height="stretch")``), with the room they leave above and below them in the window, in px.
 TALL_CHARTS = {
-    # Page title and status line above, Play/Pause inside the figure.
-    "playground_chart": 150,
+    # The page title above, the status line under it; Play/Pause are inside the figure.
+    "playground_chart": 168,
+    # The race: the same animated figure, with a taller legend (one row per racer).
+    "race_chart": 168,
 }
 
 #: On a phone (narrower than this) a two-panel chart keeps this width and scrolls sideways
@@ -29,6 +31,8 @@ PHONE_CHART_MIN_WIDTH_PX = 680
 #: Below this chart width the figure's own title gives its room to the legend's extra rows
 #: (the page title and the sidebar name the surface); plotly cannot wrap a legend upwards.
 NARROW_CHART_PX = 800
+#: Below this main-area width, columns holding charts stack.
+STACK_COLUMNS_PX = 760
 
 
 def _tall_chart_rules() -> str:
@@ -71,10 +75,29 @@ h1 {{ font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important; }}
   overflow-wrap: anywhere;
 }}
 [data-testid="stMetricValue"] {{ font-size: 1.9rem; }}
+/* A multiselect's chosen options show their whole name ("Momentum (heavy ball)"). */
+.stMultiSelect [data-baseweb="tag"] {{ max-width: 100%; height: auto; }}
+.stMultiSelect [data-baseweb="tag"] span,
+.stMultiSelect span[class*="st-emotion-cache"] {{
+  max-width: none !important; white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important;
+}}
 /* Formulas wrap or scroll inside their own box, never past the column. */
 .katex-display {{ overflow-x: auto; overflow-y: hidden; }}
-/* A two-panel chart on a phone scrolls sideways inside its column. */
+/* Side-by-side columns stack when the main area is too narrow for two charts (1024×768 with
+   the sidebar open leaves 676 px): a half-width chart of 330 px cut its own title. */
+[data-testid="stMainBlockContainer"] {{ container-type: inline-size; }}
+@container (max-width: {STACK_COLUMNS_PX}px) {{
+  [data-testid="stHorizontalBlock"]:has(.stPlotlyChart) {{ flex-wrap: wrap; }}
+  [data-testid="stHorizontalBlock"]:has(.stPlotlyChart) > [data-testid="stColumn"] {{
+    min-width: 100% !important; width: 100% !important; flex: 1 1 100% !important;
+  }}
+}}
+/* On a phone every chart keeps a laptop column's width and scrolls sideways in its block. */
 @media (max-width: {PHONE_WIDTH_PX}px) {{
+  [data-testid="stElementContainer"]:has(> .stFullScreenFrame .stPlotlyChart) {{
+    min-width: {PHONE_CHART_MIN_WIDTH_PX}px;
+  }}
   [data-testid="stVerticalBlock"]:has(> .stElementContainer > .stFullScreenFrame .stPlotlyChart)
   {{ overflow-x: auto; }}
   /* Plotly's toolbar hangs over the chart's title on a narrow screen. */

@@ -57,6 +57,7 @@ from plotly.subplots import make_subplots
 from viz import theme
 from viz.dict_figure import DictFigure, merge
 from viz.layers import SurfaceLayers, color_transform, surface_parts
+from viz.minima import shown_minima
 
 #: Milliseconds per frame while playing (plotly.js with ``redraw: False`` needs ~35 ms).
 FRAME_DURATION_MS = 60
@@ -91,6 +92,9 @@ PATH_LEGEND_WIDTH = 778
 #: so its share decides its size beside the sidebar (≥ 450 px at 1280×800).
 PATH_COLUMNS = (0.64, 0.36)
 PATH_SPACING = 0.05
+
+#: The width the race's loss and distance legend can count on (1024×768, sidebar open).
+RACE_LEGEND_WIDTH = 560
 
 #: The theory's loss curve (:func:`optimizers.theory.rate_curve`), dashed on the loss panel.
 THEORY_COLOR = "#f2f2f2"
@@ -560,7 +564,12 @@ def loss_distance_figure(
     if title is None:
         title = "Loss and distance to the minimum" if with_distance else "Loss"
     cols = 2 if with_distance else 1
-    layout = json.loads(_base_layout(cols, None, 0.12, int(height), theme.legend_rows(labels)))
+    # The distance panel's axis is on the right, outside the figure (between the panels its
+    # title lay on the loss panel at 1024 px); the legend's rows are counted for a chart as
+    # narrow as 1024×768 with the sidebar open.
+    layout = json.loads(
+        _base_layout(cols, None, 0.06, int(height), theme.legend_rows(labels, RACE_LEGEND_WIDTH))
+    )
 
     merge(
         layout,
@@ -573,7 +582,13 @@ def loss_distance_figure(
         },
     )
     if with_distance:
-        merge(layout, {"xaxis2": _step_axis(longest), "yaxis2": distance_axis.layout()})
+        merge(
+            layout,
+            {
+                "xaxis2": _step_axis(longest),
+                "yaxis2": {**distance_axis.layout(), "side": "right", "automargin": True},
+            },
+        )
     return DictFigure({"data": data, "layout": layout})
 
 
@@ -1172,7 +1187,7 @@ def _theory_trace(curve, run: _Run, loss_axis: _LossAxis) -> dict:
 
 
 def _minima_trace(surface) -> dict:
-    minima = np.asarray(surface.minima, dtype=float).reshape(-1, 2)
+    minima = shown_minima(surface)
     return _landmarks(
         minima, "minimum", 1103, ("star", 16, theme.MINIMUM_COLOR, 1.5), showlegend=len(minima) > 0
     )
@@ -1287,16 +1302,18 @@ def _slider(steps: np.ndarray) -> dict:
         "y": 0.0,
         "yanchor": "top",
         # Room on the left, in pixels, for the Play and Pause buttons at any width.
-        "pad": {"t": 38, "b": 0, "l": 215},
+        "pad": {"t": 30, "b": 0, "l": 215},
         # Step labels would crowd into a black bar at 100 frames: hide them (transparent)
-        # and show the current step in large type instead.
-        "font": {"color": "rgba(0, 0, 0, 0)", "size": 10},
+        # and tiny (they still take a row of the figure), and show the current step in large
+        # type instead.
+        "font": {"color": "rgba(0, 0, 0, 0)", "size": 2},
         "ticklen": 0,
         "minorticklen": 0,
         "currentvalue": {
             "prefix": "step ",
             "font": {"size": theme.BASE_FONT_SIZE, "color": theme.TEXT_COLOR},
-            "xanchor": "left",
+            # At the slider's right end: at its left end it sat on the contour's "x" title.
+            "xanchor": "right",
             "offset": 6,
         },
         "transition": {"duration": 0},

@@ -23,6 +23,7 @@ from plotly.colors import sequential
 from surfaces.curvature import DEGENERATE_TOLERANCE, Curvature
 from viz.clicks import click_grid
 from viz.layers import SurfaceLayers, add_surface
+from viz.minima import shown_minima
 from viz.theme import MINIMUM_COLOR, OUTLINE_COLOR, apply_theme
 
 #: Colour of an eigen-axis by the sign of its eigenvalue: bends up, bends down, flat.
@@ -261,7 +262,7 @@ def axes_figure(
         )
 
     if surface.minima:
-        minima = np.asarray(surface.minima, dtype=float)
+        minima = shown_minima(surface)
         fig.add_trace(
             go.Scatter(
                 x=minima[:, 0],

@@ -18,8 +18,9 @@ from plotly.subplots import make_subplots
 
 from networks import Network, pca_plane
 from viz.theme import (
-    PLOT_COLOR,
+    LEGEND_ROW,
     SUBTITLE_FONT_SIZE,
+    TITLE_SPACE,
     apply_theme,
     legend_rows,
     path_color,
@@ -129,7 +130,11 @@ def boundary_figure(frames: BoundaryFrames, data, label: str) -> go.Figure:
             {
                 "active": len(names) - 1,
                 "currentvalue": {"prefix": "Epoch shown: "},
-                "pad": {"t": 50},
+                "x": 0.0,
+                "len": 1.0,
+                "y": -0.3,
+                "yanchor": "top",
+                "pad": {"t": 10},
                 "steps": [
                     {
                         "label": str(int(epoch)),
@@ -145,10 +150,12 @@ def boundary_figure(frames: BoundaryFrames, data, label: str) -> go.Figure:
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.08,
+                "y": -0.14,
                 "xanchor": "left",
                 "yanchor": "top",
-                "pad": {"t": 50, "r": 10},
+                "bgcolor": "#f2f2f2",
+                "font": {"color": "#111111"},
+                "pad": {"t": 10, "r": 10},
                 "buttons": [
                     {
                         "label": "▶ Play",
@@ -171,10 +178,11 @@ def boundary_figure(frames: BoundaryFrames, data, label: str) -> go.Figure:
             }
         ],
     )
-    apply_theme(fig, title=f"Decision regions: {label}", height=PANEL_HEIGHT + 120)
+    apply_theme(fig, title="Decision regions", height=PANEL_HEIGHT + 160)
+    fig.update_layout(meta={"optimizer": label})
     fig.update_layout(
         showlegend=False,
-        margin={"l": 60, "r": 20, "b": 150},
+        margin={"l": 60, "r": 20, "b": 230},
         xaxis={"title": {"text": data.features[0]}, "range": [frames.xs[0], frames.xs[-1]]},
         yaxis={"title": {"text": data.features[1]}, "range": [frames.ys[0], frames.ys[-1]]},
     )
@@ -216,10 +224,20 @@ def curves_figure(runs, labels) -> go.Figure:
     fig.update_yaxes(type="log", title_text="loss", row=1, col=1)
     fig.update_yaxes(title_text="accuracy", range=[0, 1.02], row=1, col=2)
     fig.update_xaxes(title_text="epoch")
-    names = [trace.name for trace in fig.data if trace.showlegend]
-    apply_theme(fig, height=PANEL_HEIGHT, legend_rows=legend_rows(names))
-    fig.update_annotations(font_size=SUBTITLE_FONT_SIZE)
+    _legend_below(fig, [trace.name for trace in fig.data if trace.showlegend])
     return fig
+
+
+def _legend_below(fig: go.Figure, names: list[str], title: str | None = None) -> None:
+    """The shared theme with the legend under the plots: subplot titles keep the top."""
+    rows = legend_rows(names, 700)
+    apply_theme(fig, title=title, height=PANEL_HEIGHT + LEGEND_ROW * rows)
+    # At the bottom edge of the figure, in the room the bottom margin keeps for it.
+    fig.update_layout(
+        legend={"yref": "container", "y": 0.0, "yanchor": "bottom"},
+        margin={"t": TITLE_SPACE + (20 if title else 0), "b": 80 + LEGEND_ROW * rows},
+    )
+    fig.update_annotations(font_size=SUBTITLE_FONT_SIZE)
 
 
 @dataclass(frozen=True, eq=False)
@@ -308,13 +326,13 @@ def pca_figure(view: PlaneView, label: str) -> go.Figure:
         )
     )
     d1, d2 = (100 * view.explained).tolist()
-    title = f"{label}: the path on its PCA plane (d₁ {d1:.0f} %, d₂ {d2:.0f} % of its variance)"
-    names = [trace.name for trace in fig.data if trace.name]
-    apply_theme(fig, title=title, height=PANEL_HEIGHT + 60, legend_rows=legend_rows(names))
+    title = f"PCA plane (d₁ {d1:.0f} %, d₂ {d2:.0f} %)"
+    _legend_below(fig, [trace.name for trace in fig.data if trace.name], title)
+    fig.update_layout(meta={"optimizer": label})
     reach = float(view.alphas[-1])
     fig.update_layout(
         xaxis={"title": {"text": "α along d₁"}, "range": [-reach, reach]},
-        yaxis={"title": {"text": "β along d₂"}, "range": [-reach, reach], "scaleanchor": "x"},
+        yaxis={"title": {"text": "β along d₂"}, "range": [-reach, reach]},
     )
     return fig
 
@@ -349,9 +367,7 @@ def standardization_figure(results: dict) -> go.Figure:
     fig.update_yaxes(type="log", title_text="training loss", col=1)
     fig.update_yaxes(type="log")
     fig.update_xaxes(title_text="epoch")
-    names = [trace.name for trace in fig.data]
-    apply_theme(fig, height=PANEL_HEIGHT, legend_rows=legend_rows(names))
-    fig.update_annotations(font_size=SUBTITLE_FONT_SIZE)
+    _legend_below(fig, [trace.name for trace in fig.data])
     return fig
 
 
@@ -400,8 +416,6 @@ def eos_figure(losses, sharpness, lr: float) -> go.Figure:
     )
     fig.update_yaxes(type="log", row=2, col=1)
     fig.update_xaxes(title_text="step (full-batch gradient descent)", row=2, col=1)
-    names = [trace.name for trace in fig.data]
-    apply_theme(fig, height=PANEL_HEIGHT + 120, legend_rows=legend_rows(names))
-    fig.update_annotations(font_size=SUBTITLE_FONT_SIZE)
-    fig.update_layout(plot_bgcolor=PLOT_COLOR)
+    _legend_below(fig, [trace.name for trace in fig.data])
+    fig.update_layout(height=PANEL_HEIGHT + 160)
     return fig

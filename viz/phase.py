@@ -41,6 +41,7 @@ from surfaces.curvature import Curvature
 from viz import theme
 from viz.dict_figure import merge
 from viz.layers import SurfaceLayers, surface_parts
+from viz.minima import shown_minima
 
 #: The rules the page offers, in the picker's order; the hyperparameter on the map's y-axis.
 OPTIMIZERS = ("momentum", "nesterov", "adam", "rmsprop", "gd")
@@ -714,7 +715,7 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
     traces = [{"type": "scatter", **surface_layer["trace"]}]
     roles = {"level_lines": 0}
     if surface.minima:
-        minima = np.asarray(surface.minima, dtype=float)
+        minima = shown_minima(surface)
         roles["minima"] = len(traces)
         traces.append(
             _marker(
@@ -769,7 +770,8 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
                 "color": theme.DIVERGED_COLOR if diverged else color,
                 "line": {"color": theme.OUTLINE_COLOR, "width": 1.5},
             },
-            f"{trajectory.status} after {trajectory.steps} steps<extra></extra>",
+            f"{optimizers.status_label(trajectory.status)} after {trajectory.steps} steps"
+            "<extra></extra>",
         )
     )
     knobs = ", ".join(
