@@ -285,6 +285,7 @@ def path_figure_dict(
         )
     )
     title = surface.title if title is None else title
+    axis_labels = getattr(surface, "extras", {}).get("axis_labels", ("x", "y"))
     merge(
         layout,
         {
@@ -310,8 +311,9 @@ def path_figure_dict(
                 "frame_steps": steps.tolist(),
                 "keyframe_steps": sorted(set(keys.tolist())),
             },
-            "xaxis": {"title": {"text": "x", "standoff": 4}, "showline": False},
-            "yaxis": {"title": {"text": "y", "standoff": 4}, "showline": False},
+            # The surface's own names for its parameters (w, b; w₁, w₂), as its other figures.
+            "xaxis": {"title": {"text": axis_labels[0], "standoff": 4}, "showline": False},
+            "yaxis": {"title": {"text": axis_labels[1], "standoff": 4}, "showline": False},
             "xaxis2": _step_axis(final_step),
             # Ticks and title on the right, outside the figure: between the panels they ran
             # into a contour that fills its width (a projector at 1024×768, teacher mode).
