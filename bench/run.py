@@ -9,7 +9,7 @@ What it measures, all in this one process:
   the bytes of figure JSON the page sends (the sum of every ``st.plotly_chart`` spec);
 * the Optimizer race with four optimizers (gd, momentum, nesterov, adam) and 1,000 steps;
 * :func:`optimizers.sweep` on 200 learning rates × 200 momenta × 300 steps of heavy ball on the
-  quadratic, against the single runner (optimizers.run, Python floats) over a random
+  quadratic, against a plain Python loop of the same update on Python floats over a random
   subset of the same cells (throughput per update, and time for the whole grid);
 * 10,000 steps of :func:`optimizers.run` for each update rule;
 * the peak resident memory of the process.
@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:  # `python bench/run.py` puts bench/, not the repo
 
 import optimizers  # noqa: E402
 import surfaces  # noqa: E402
+from optimizers import stopping  # noqa: E402
 
 APP = ROOT / "app.py"
 RESULTS_MD = ROOT / "bench" / "results.md"
@@ -276,7 +277,6 @@ def sweep_grid(n_lr: int = 200, n_beta: int = 200):
 def python_loop_momentum(
     surface, lr: float, beta: float, x0, steps: int, tol: float
 ) -> tuple[int, str]:
-<<<<<<< HEAD
     """Heavy ball on Python floats with the runner's verdicts (``optimizers.stopping``).
 
     Returns the updates made and the status: ``'converged'``, ``'diverged'`` (non-finite,
@@ -319,18 +319,6 @@ def python_loop_momentum(
             window_steps[half] = max(window_steps[half], dx * dx + dy * dy)
         updates += 1
     return updates, "bouncing" if bounced else "max_steps"
-=======
-    """Heavy ball on Python floats, one cell at a time: :func:`optimizers.run` itself.
-
-    The single runner steps on plain floats with every stop rule the sweep shares
-    (``optimizers.stopping``), so it is both the per-cell baseline for speed and the
-    independent check of each cell's verdict. Returns the updates made and the status.
-    """
-    trajectory = optimizers.run(
-        surface, optimizers.get("momentum", lr=lr, momentum=beta), x0=x0, steps=steps, tol=tol
-    )
-    return trajectory.steps, trajectory.status
->>>>>>> main
 
 
 def measure_sweep(
@@ -385,15 +373,9 @@ def measure_sweep(
             surface, float(lrs[column]), float(betas[row]), x0, steps, tol
         )
         loop_updates += made
-<<<<<<< HEAD
         converged_at = int(result.steps_to_converge[row, column])
         same_status = status == result.statuses[row, column]
         agree += same_status and (status != "converged" or converged_at == made)
-=======
-        agree += status == str(result.statuses[row, column]) and (
-            status != "converged" or int(result.steps_to_converge[row, column]) == made
-        )
->>>>>>> main
     loop_seconds = time.perf_counter() - start
     cells_total = n_lr * n_beta
     loop_per_update = loop_seconds / max(loop_updates, 1)
@@ -527,7 +509,7 @@ def rows(results: dict) -> list[tuple[str, str, str, str, str]]:
     )
     table.append(
         (
-            f"Sweep vs single runner on floats ({sweep['loop_cells']} random cells)",
+            f"Sweep vs Python-float loop ({sweep['loop_cells']} random cells)",
             f"{sweep['speedup_per_update']:.0f}× per update",
             f"loop {sweep['loop_updates_per_second'] / 1e6:.2f} M updates/s, "
             f"{sweep['loop_cells_matching_sweep']}/{sweep['loop_cells']} cells agree; whole grid "

@@ -35,7 +35,7 @@ def curves(app: AppTest) -> dict:
     for chart in app.get("plotly_chart"):
         figure = json.loads(chart.proto.spec)
         texts = [a.get("text", "") for a in figure["layout"].get("annotations", [])]
-        if "Loss per epoch" in texts:
+        if "Loss" in texts and "Accuracy" in texts:
             return figure
     raise AssertionError("no loss/accuracy chart on the page")
 

@@ -195,7 +195,7 @@ def curves_figure(runs, labels) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("Loss per epoch", "Accuracy per epoch"),
+        subplot_titles=("Loss", "Accuracy"),
         horizontal_spacing=0.1,
     )
     for index, (run, label) in enumerate(zip(runs, labels, strict=True)):
