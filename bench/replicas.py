@@ -44,13 +44,13 @@ if str(ROOT) not in sys.path:  # `python bench/replicas.py` puts bench/, not the
     sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from ui import ratelimit  # noqa: E402
 from tests.helpers import (  # noqa: E402
     free_port,
     start_server,
     stop_server,
     wait_until_healthy,
 )
+from ui import ratelimit  # noqa: E402
 
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
 RESULTS = ROOT / "bench" / "replicas_results.md"
