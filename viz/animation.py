@@ -84,7 +84,7 @@ MAX_CURVE_POINTS = 2000
 
 #: The path's line width in pixels, about how many steps carry a dot (every k-th step, see
 #: ``_Run.marker_every``) and the dots' size.
-PATH_WIDTH = 2
+PATH_WIDTH = 1.5
 PATH_DOTS = 20
 PATH_DOT_SIZE = 7
 
@@ -291,6 +291,7 @@ def path_figure_dict(
         )
     )
     title = surface.title if title is None else title
+    axis_labels = getattr(surface, "extras", {}).get("axis_labels", ("x", "y"))
     merge(
         layout,
         {
@@ -316,8 +317,9 @@ def path_figure_dict(
                 "frame_steps": steps.tolist(),
                 "keyframe_steps": sorted(set(keys.tolist())),
             },
-            "xaxis": {"title": {"text": "x", "standoff": 4}, "showline": False},
-            "yaxis": {"title": {"text": "y", "standoff": 4}, "showline": False},
+            # The surface's own names for its parameters (w, b; w₁, w₂), as its other figures.
+            "xaxis": {"title": {"text": axis_labels[0], "standoff": 4}, "showline": False},
+            "yaxis": {"title": {"text": axis_labels[1], "standoff": 4}, "showline": False},
             "xaxis2": _step_axis(final_step),
             # Ticks and title on the right, outside the figure: between the panels they ran
             # into a contour that fills its width (a projector at 1024×768, teacher mode).
@@ -758,7 +760,7 @@ class _Run:
 
     def _path_line(self) -> dict:
         # Thin: at κ = 100 gradient descent crosses the valley every step, and 3 px lines with
-        # a dot per step merged into a solid wedge at 1024×768 (review/02, 03). 2 px lines
+        # a dot per step merged into a solid wedge at 1024×768 (review/02, 03). 1.5 px lines
         # leave the gaps between the crossings open, so the zig-zag reads as one.
         return {"color": self.color, "width": PATH_WIDTH}
 
