@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from ui import preload, share, state, style
+from ui import preload, ratelimit, share, state, style
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
+# A session rerunning faster than a person can (a script) waits; the others' threads run.
+ratelimit.pace()
 # The link keeps its place in the sidebar while the page runs (no jump on rerun).
 share.reserve()
 style.inject()

@@ -298,7 +298,9 @@ def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view():
 
             replicas.kill(cluster.replicas[int(on[1:]) - 1])
             killed_at = time.monotonic()
-            (back_at,) = replicas.recover_pages([(page, context, survivor, before)], killed_at + 60)
+            ((_, back_at),) = replicas.recover_pages(
+                [(page, context, survivor, before)], killed_at + 60
+            )
             shots = ROOT / "test-artifacts" / "screenshots"
             shots.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shots / "after-failover.png"))

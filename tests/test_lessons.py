@@ -660,6 +660,22 @@ def test_reveal_plays_the_runs_from_step_zero(at):
     assert any(f'"{scene.id}.2"' in html.value for html in at.html)
 
 
+@pytest.mark.parametrize("scene_id", ["standardize", "minibatch"])
+def test_revealed_axes_name_the_parameters_as_the_setup_does(at, scene_id):
+    """The scaling lesson's setup drew w and b, and after the reveal its paths ran over "x"
+    and "y": every figure of a scene names a surface's parameters by the surface's own words."""
+    show(at, scene_id)
+    (setup,) = figures(at)
+    before = [setup["layout"][axis]["title"]["text"] for axis in ("xaxis", "yaxis")]
+    reveal(at, scene_id)
+    scene = lessons.get(scene_id)
+    expected = surfaces.get(scene.runs[0].surface, **dict(scene.runs[0].surface_params))
+    assert tuple(before) == expected.extras["axis_labels"] != ("x", "y")
+    for figure in figures(at):
+        after = [figure["layout"][axis]["title"]["text"] for axis in ("xaxis", "yaxis")]
+        assert after == before
+
+
 def test_setup_names_the_start_marker_the_figure_draws(at):
     """Lesson 1 said "the white dot" and drew an orange one: the words now follow the marker."""
     scene = lessons.get("lr_too_small")

@@ -123,21 +123,36 @@ FOLD_SIDEBAR_SCRIPT = """
 """
 
 
-#: Teacher mode: a projected screen read from the back row.
-TEACHER_CSS = """
+#: Teacher mode: how much of the window's height lies above a lesson's chart (the app's
+#: header, the bar of buttons and the scene's title row, with the gaps between them), in px.
+#: The charts take the rest, so the figure with its Play/Pause and step slider fits the
+#: window at 1024×768 and 1280×800 without scrolling (tests/browser/test_lessons_browser.py);
+#: they never shrink below :data:`TEACHER_MIN_CHART_PX` (the phone scrolls instead).
+TEACHER_ROOM_ABOVE_PX = 220
+TEACHER_MIN_CHART_PX = 440
+
+#: Teacher mode: a projected screen read from the back row. The charts (keys
+#: ``lesson_setup.*`` and ``lesson_chart.*``, drawn with ``height="stretch"``) fill the
+#: window's height below the title.
+TEACHER_CSS = f"""
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
+[data-testid="stMainBlockContainer"] {{ padding-top: 4rem; }}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {{
   font-size: 1.3rem; line-height: 1.45;
-}
-[data-testid="stMain"] [data-testid="stRadio"] [data-testid="stWidgetLabel"] p {
+}}
+[data-testid="stMain"] [data-testid="stRadio"] [data-testid="stWidgetLabel"] p {{
   font-size: 1.6rem; font-weight: 700; line-height: 1.3;
-}
-[data-testid="stMain"] [data-testid="stRadioOption"] p { font-size: 1.4rem; }
-[data-testid="stMain"] [data-testid="stAlert"] p { font-size: 1.4rem; }
-[data-testid="stMain"] [data-testid="stButton"] button p { font-size: 1.3rem; }
-[data-testid="stMain"] .katex-display > .katex { font-size: 1.6em !important; }
+}}
+[data-testid="stMain"] [data-testid="stRadioOption"] p {{ font-size: 1.4rem; }}
+[data-testid="stMain"] [data-testid="stAlert"] p {{ font-size: 1.4rem; }}
+[data-testid="stMain"] [data-testid="stButton"] button p {{ font-size: 1.3rem; }}
+[data-testid="stMain"] .katex-display > .katex {{ font-size: 1.6em !important; }}
+/* The scene's title beside the shortcut hint: one row, no room lost above or below it. */
+[data-testid="stMain"] h2 {{ padding: 0 !important; }}
+[class*="st-key-lesson_setup"], [class*="st-key-lesson_chart"] {{
+  height: clamp({TEACHER_MIN_CHART_PX}px, calc(100vh - {TEACHER_ROOM_ABOVE_PX}px), 1400px);
+}}
 </style>
 """
 
@@ -316,8 +331,6 @@ def teacher_bar(scene: lessons.Scene) -> None:
     with reveal:
         reveal_button(scene)
     playground_button(playground, scene)
-    with st.container(key=KEYS_HINT):
-        st.caption(SHORTCUTS)
     st.html(KEYBOARD_SCRIPT + FOLD_SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
 
 
@@ -364,12 +377,17 @@ def header(scene: lessons.Scene, teacher: bool) -> None:
     if teacher:
         st.html(TEACHER_CSS)
         teacher_bar(scene)
-    else:
-        st.title("Lessons")
-        st.caption(
-            "Read the setup, answer the question, then press **Reveal** to run it. "
-            "Teacher mode (sidebar) keeps only the lesson on screen for a projector."
-        )
+        # The title and the shortcuts share a row: the chart below gets the window's height.
+        title, hint = st.columns([3, 2], vertical_alignment="center")
+        title.header(_title(scene.id), anchor=False)
+        with hint.container(key=KEYS_HINT):
+            st.caption(SHORTCUTS)
+        return
+    st.title("Lessons")
+    st.caption(
+        "Read the setup, answer the question, then press **Reveal** to run it. "
+        "Teacher mode (sidebar) keeps only the lesson on screen for a projector."
+    )
     st.header(_title(scene.id), anchor=False)
 
 
@@ -454,6 +472,9 @@ def setup_view(scene: lessons.Scene, teacher: bool) -> None:
                 key=f"lesson_setup.{scene.id}",
                 theme=None,
                 width="stretch",
+                # Teacher mode: the chart fills the window's height below the title
+                # (TEACHER_CSS).
+                height="stretch" if teacher else "content",
             )
     if several:
         with right:
@@ -485,25 +506,41 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
     by a small script once per reveal), then the explanation with its formula, the numbers
     the library measured and where the idea comes from."""
     result = outcome(scene.id)
-    if not teacher:  # teacher mode: the bar at the top has Ask again; the verdict says it all
+    groups = panels(scene)
+    if teacher and len(groups) == 1:
+        # The bar at the top has Ask again. The chart fills the window's height below the
+        # title (TEACHER_CSS) with the verdict beside it: the whole scene, Play and the step
+        # slider included, on one screen.
+        chart, side = st.columns([3, 1], gap="medium")
+        chart_columns = [chart]
+        with side:
+            verdict(scene, result)
+    elif teacher:
+        # Several surfaces: side by side, each chart's legend and step slider would be
+        # crushed at 1024 px; one under the other, each fills the window (TEACHER_CSS).
+        verdict(scene, result)
+        chart_columns = [st.container() for _ in groups]
+    else:
         asked, again = st.columns([3, 1], vertical_alignment="center")
         asked.markdown(f"**{scene.question}**")
         with again:
             reveal_button(scene)
-    verdict(scene, result)
-    if scene.network is not None:
+        verdict(scene, result)
+        chart_columns = [st.container() for _ in groups]
+    if scene.network is not None:  # a network scene: its experiment's figure, no 2-D paths
         st.plotly_chart(
             network_figure(scene.id),
             key=f"lesson_chart.{scene.id}.0",
             theme=None,
             width="stretch",
         )
-    for index, runs in enumerate(panels(scene)):
-        st.plotly_chart(
-            path_figure(runs, 700 if teacher else 620),
+    for index, (runs, column) in enumerate(zip(groups, chart_columns, strict=True)):
+        column.plotly_chart(
+            path_figure(runs, 620),
             key=f"lesson_chart.{scene.id}.{index}",
             theme=None,
             width="stretch",
+            height="stretch" if teacher else "content",
         )
     st.html(
         PLAY_SCRIPT.replace("__PLAY__", f"{scene.id}.{st.session_state.get(PLAYS_KEY, 0)}"),
