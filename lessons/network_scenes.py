@@ -480,9 +480,10 @@ SCENES: tuple[Scene, ...] = (
         "every outgoing weight 0.1) and they do move, but identically: same start, same "
         "gradient, one feature copied 16 times. A random "
         "start (Xavier: $W \\sim N(0, 2/(n_{in}+n_{out}))$) breaks the symmetry.",
-        formula=r"\frac{\partial L}{\partial W_2} = a_1^\top \delta_2 = 0, \qquad "
-        r"\delta_1 = (\delta_2 W_2^\top) \odot (1 - a_1^2) = 0 \quad"
-        r"\text{when } W_1 = 0,\ W_2 = 0",
+        # One short line per equation: a long line is cut off beside the evidence at 1024 px.
+        formula=r"\begin{gathered}\frac{\partial L}{\partial W_2} = a_1^\top \delta_2 = 0 "
+        r"\quad (a_1 = \tanh 0 = 0) \\ \delta_1 = (\delta_2 W_2^\top) \odot (1 - a_1^2) = 0 "
+        r"\quad (W_2 = 0)\end{gathered}",
         runs=(),
         judge=judge_zero_init,
         claims=claims_zero_init,
@@ -523,9 +524,9 @@ SCENES: tuple[Scene, ...] = (
         ),
         answer=1,
         explanation=_standardization_explanation,
-        formula=r"x' = \frac{x - \mu}{\sigma}, \qquad "
+        formula=r"\begin{gathered}x' = \frac{x - \mu}{\sigma} \\ "
         r"\kappa(M) = \frac{\lambda_{\max}(M)}{\lambda_{\min}(M)},\ "
-        r"M = \tfrac{1}{n}[1\ x]^\top[1\ x]",
+        r"M = \tfrac{1}{n}[1\ x]^\top[1\ x]\end{gathered}",
         runs=(),
         judge=judge_standardization,
         claims=claims_standardization,
@@ -566,8 +567,8 @@ SCENES: tuple[Scene, ...] = (
         ),
         answer=2,
         explanation=_edge_explanation,
-        formula=r"e_{t+1} = (1 - \eta\lambda_{\max})\, e_t, \qquad "
-        r"\lambda_{\max}\big(\nabla^2 L(\theta_t)\big) \to \frac{2}{\eta}",
+        formula=r"\begin{gathered}e_{t+1} = (1 - \eta\lambda_{\max})\, e_t \\ "
+        r"\lambda_{\max}\big(\nabla^2 L(\theta_t)\big) \approx \frac{2}{\eta}\end{gathered}",
         runs=(),
         judge=judge_edge,
         claims=claims_edge,
