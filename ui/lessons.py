@@ -533,6 +533,8 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
             key=f"lesson_chart.{scene.id}.0",
             theme=None,
             width="stretch",
+            # Teacher mode: the chart fills the window's height below the title (TEACHER_CSS).
+            height="stretch" if teacher else "content",
         )
     for index, (runs, column) in enumerate(zip(groups, chart_columns, strict=True)):
         column.plotly_chart(
