@@ -222,25 +222,40 @@ def path_figure(runs: tuple[optimizers.RunSpec, ...], height: int = 620):
     return DictFigure(encode_arrays(scene_figures.from_step_zero(spec)))
 
 
+def results(scene: lessons.Scene) -> tuple:
+    """The scene's runs from the shared trajectory cache; a network scene's experiment
+    (trained once and cached by :mod:`lessons.network_scenes`)."""
+    if scene.network is not None:
+        return lessons.run_scene(scene)
+    return tuple(compute.run(run) for run in scene.runs)
+
+
+@st.cache_data(max_entries=8, show_spinner="Training the network…")
+def network_figure(scene_id: str):
+    """A network scene's figure (:func:`viz.scenes.network_figure`) of its results."""
+    scene = lessons.get(scene_id)
+    return scene_figures.network_figure(scene, results(scene)).to_dict()
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def explanation(scene_id: str) -> str:
     """The scene's explanation with the numbers of its (cached) runs."""
     scene = lessons.get(scene_id)
-    return scene.explain([compute.run(run) for run in scene.runs])
+    return scene.explain(results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def claims(scene_id: str) -> tuple[lessons.Claim, ...]:
     """Each claim of the scene's explanation, checked against its (cached) runs."""
     scene = lessons.get(scene_id)
-    return lessons.check_claims(scene, [compute.run(run) for run in scene.runs])
+    return lessons.check_claims(scene, results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def outcome(scene_id: str) -> lessons.Outcome:
     """What the library did in scene ``scene_id`` (from the cached trajectories)."""
     scene = lessons.get(scene_id)
-    return lessons.outcome(scene, [compute.run(run) for run in scene.runs])
+    return lessons.outcome(scene, results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -307,6 +322,8 @@ def next_button(where, scene: lessons.Scene) -> None:
 
 
 def playground_button(where, scene: lessons.Scene) -> None:
+    if scene.network is not None:  # a network, not a 2-D run: nothing to load there
+        return
     if where.button(
         "Open in the Playground",
         key=PLAYGROUND,
@@ -458,20 +475,27 @@ def setup_view(scene: lessons.Scene, teacher: bool) -> None:
                 reveal_button(scene)
     height = 460 if several else (640 if teacher else 520)
     with right if not several else st.container():
-        st.plotly_chart(
-            setup_figure(scene.id, height),
-            key=f"lesson_setup.{scene.id}",
-            theme=None,
-            width="stretch",
-            # Teacher mode: the chart fills the window's height below the title (TEACHER_CSS).
-            height="stretch" if teacher else "content",
-        )
+        if scene.network is not None:  # nothing to draw before training: its settings
+            st.markdown(
+                "| Setting | Value |\n|---|---|\n"
+                + "\n".join(f"| {what} | {value} |" for what, value in scene.network.settings)
+            )
+        else:
+            st.plotly_chart(
+                setup_figure(scene.id, height),
+                key=f"lesson_setup.{scene.id}",
+                theme=None,
+                width="stretch",
+                # Teacher mode: the chart fills the window's height below the title
+                # (TEACHER_CSS).
+                height="stretch" if teacher else "content",
+            )
     if several:
         with right:
             question(scene)
             if not teacher:
                 reveal_button(scene)
-    if not teacher:
+    if not teacher and scene.network is None:
         with st.expander("The runs in detail"):
             st.dataframe(run_table(scene), hide_index=True, width="stretch")
 
@@ -517,6 +541,15 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
             reveal_button(scene)
         verdict(scene, result)
         chart_columns = [st.container() for _ in groups]
+    if scene.network is not None:  # a network scene: its experiment's figure, no 2-D paths
+        st.plotly_chart(
+            network_figure(scene.id),
+            key=f"lesson_chart.{scene.id}.0",
+            theme=None,
+            width="stretch",
+            # Teacher mode: the chart fills the window's height below the title (TEACHER_CSS).
+            height="stretch" if teacher else "content",
+        )
     for index, (runs, column) in enumerate(zip(groups, chart_columns, strict=True)):
         column.plotly_chart(
             path_figure(runs, 620),
@@ -550,7 +583,10 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
                     for claim in claims(scene.id)
                 )
             )
-        st.caption("The runs play from step 0 after the reveal; press ▶ under a chart to replay.")
+        if scene.network is None:
+            st.caption(
+                "The runs play from step 0 after the reveal; press ▶ under a chart to replay."
+            )
 
 
 def glossary() -> None:
