@@ -7,16 +7,20 @@ import streamlit as st
 from ui import compute, controls, explain, export, rates, scrub, state
 
 st.title("Playground")
+# One line at 1280×800, so Play and the status line stay above the fold (issue 11).
 explain.opening(
-    "Pick a surface and an optimizer in the sidebar, press ▶ under the chart, and watch where"
-    " the path goes: change the learning rate and run it again."
+    "Pick a surface and an optimizer in the sidebar, press ▶, then change the learning rate."
 )
 settings = controls.playground_sidebar()
 controls.stop_if_formula_broken()
 surface = compute.surface_of(settings)
 trajectory = explain.run_or_explain(partial(compute.run, settings))
 
-if scrub.toggle():
+# In the sidebar, under the controls it switches: above the chart it pushed Play and the
+# status line under the fold at 1280×800; at the bottom it moves none of the controls.
+with st.sidebar:
+    scrubbing = scrub.toggle()
+if scrubbing:
     scrub.chart(settings)
 else:
     st.plotly_chart(

@@ -44,6 +44,9 @@ def _tall_chart_rules() -> str:
             f".st-key-{key} {{ height: clamp(560px, calc(100vh - {room}px), 1500px); "
             "container-type: inline-size; }"
         )
+        # The figure keeps room above its title and under its buttons: the page's gap is not
+        # needed there (at 1280×800 the status line under the chart stays on screen).
+        rules.append(f".st-key-{key} {{ margin: -1rem 0 -0.75rem; }}")
         rules.append(
             f"@container (max-width: {NARROW_CHART_PX}px) {{ .st-key-{key} .g-gtitle "
             "{ display: none; } }"
@@ -57,7 +60,9 @@ def _tall_chart_rules() -> str:
 
 CSS = f"""
 <style>
-/* Less empty space above the page title: the chart and its buttons fit one screen. */
+/* Less empty space around the page title: at 1280×800 the Playground's chart, its Play button
+   and the status line under it fit one screen. The top padding keeps the title out from under
+   Streamlit's header (its buttons). */
 [data-testid="stMainBlockContainer"] {{
   padding-top: 3rem;
   padding-left: 1.5rem;
@@ -65,6 +70,8 @@ CSS = f"""
   padding-bottom: 3rem;
 }}
 h1 {{ font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important; }}
+/* Elements of the page keep 12 px between them (Streamlit: 16 px). */
+[data-testid="stMain"] [data-testid="stVerticalBlock"] {{ gap: 0.75rem; }}
 /* Metrics show their whole value: wrap instead of an ellipsis. */
 [data-testid="stMetricValue"] > div,
 [data-testid="stMetricLabel"] div,
