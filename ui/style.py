@@ -93,6 +93,12 @@ h1 {{ font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important; }}
 .stButton button p, .stDownloadButton button p {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }}
+/* A toggle's or checkbox's label wraps instead of ending in an ellipsis. */
+[data-testid="stCheckbox"] label, [data-testid="stCheckbox"] label div,
+[data-testid="stCheckbox"] label p {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  min-width: 0;
+}}
 /* Formulas wrap or scroll inside their own box, never past the column. */
 .katex-display {{ overflow-x: auto; overflow-y: hidden; }}
 /* Side-by-side columns stack when the main area is too narrow for two charts (1024×768 with

@@ -132,7 +132,7 @@ def boundary_figure(frames: BoundaryFrames, data, label: str) -> go.Figure:
                 "currentvalue": {"prefix": "Epoch shown: "},
                 "x": 0.0,
                 "len": 1.0,
-                "y": -0.3,
+                "y": -0.36,
                 "yanchor": "top",
                 "pad": {"t": 10},
                 "steps": [
@@ -150,7 +150,8 @@ def boundary_figure(frames: BoundaryFrames, data, label: str) -> go.Figure:
                 "type": "buttons",
                 "direction": "left",
                 "x": 0.0,
-                "y": -0.14,
+                # Under the x axis's title (at -0.14 "❚❚ Pause" covered it at 1280×800).
+                "y": -0.2,
                 "xanchor": "left",
                 "yanchor": "top",
                 "bgcolor": "#f2f2f2",
@@ -222,7 +223,11 @@ def curves_figure(runs, labels) -> go.Figure:
                     col=column,
                 )
     fig.update_yaxes(type="log", title_text="loss", row=1, col=1)
-    fig.update_yaxes(title_text="accuracy", range=[0, 1.02], row=1, col=2)
+    # On the right of its panel: between the panels its title lay on the loss panel when the
+    # chart is narrow (1024×768 beside the sidebar, a phone).
+    fig.update_yaxes(
+        title_text="accuracy", range=[0, 1.02], side="right", automargin=True, row=1, col=2
+    )
     fig.update_xaxes(title_text="epoch")
     _legend_below(fig, [trace.name for trace in fig.data if trace.showlegend])
     return fig

@@ -75,6 +75,9 @@ SLICE_HEIGHT = 620
 #: A width the map's legend can count on (its column is narrower than a full-width chart).
 LEGEND_WIDTH = 420
 LEGEND_ROW = 28
+#: The slice's legend is counted for the chart at 1024×768 beside the sidebar and on a phone
+#: (676 px): plotly lays its six entries out in two columns there, three rows.
+SLICE_LEGEND_WIDTH = 700
 RUN_HEIGHT = 520
 #: Names of the map's invisible, clickable cell-centre traces (one per outcome).
 CELL_TRACE_NAMES = (
@@ -691,7 +694,7 @@ def slice_figure(data: PhaseData) -> go.Figure:
             "dragmode": False,
             "meta": {"traces": roles, "lines": lines},
         },
-        legend_rows=theme.legend_rows(names),
+        legend_rows=theme.legend_rows(names, SLICE_LEGEND_WIDTH),
     )
     return go.Figure(data=traces, layout=layout)
 

@@ -60,6 +60,9 @@ MARGIN = {"l": 70, "r": 30, "t": 100, "b": 40}
 #: Vertical room for the title, and for each row of the legend under it.
 TITLE_SPACE = 54
 LEGEND_ROW = 28
+#: Each further row of a legend over the plots (measured in Chromium: a 4-row legend is
+#: 136 px tall, a 1-row one 46 px; 2 px more keep it off the title).
+LEGEND_NEXT_ROW = 32
 #: A width the legend can count on (a chart in Streamlit's centred layout is ~700 px wide
 #: on a laptop; wider on a projector) and a rough text width per character (measured in
 #: Chromium: 7.3 px per character of a 16 px legend entry).
@@ -91,6 +94,14 @@ def legend_rows(names: list[str], width: float = LEGEND_WIDTH) -> int:
     return math.ceil(len(items) / columns)
 
 
+def top_margin(legend_rows: int) -> int:
+    """The room over the plots for the title and a legend of ``legend_rows`` rows, in px:
+    ``TITLE_SPACE + LEGEND_ROW + LEGEND_NEXT_ROW · (rows − 1)`` (just the title for 0 rows)."""
+    if legend_rows <= 0:
+        return TITLE_SPACE
+    return TITLE_SPACE + LEGEND_ROW + LEGEND_NEXT_ROW * (legend_rows - 1)
+
+
 def apply_theme(
     fig: go.Figure,
     title: str | None = None,
@@ -115,7 +126,7 @@ def apply_theme(
         font={"family": FONT_FAMILY, "size": BASE_FONT_SIZE, "color": TEXT_COLOR},
         paper_bgcolor=PAPER_COLOR,
         plot_bgcolor=PLOT_COLOR,
-        margin={**MARGIN, "t": TITLE_SPACE + LEGEND_ROW * legend_rows},
+        margin={**MARGIN, "t": top_margin(legend_rows)},
         hoverlabel={"font": {"size": TICK_FONT_SIZE, "family": FONT_FAMILY}},
         legend={
             "orientation": "h",
