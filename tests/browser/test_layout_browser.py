@@ -34,35 +34,6 @@ SIZES = {
 }
 #: Small differences (sub-pixel layout, a font's side bearing) are not clipping.
 SLACK_PX = 2
-#: Defects this test finds that are still open, each with who fixes it (see the layout
-#: branch's report): (page title, window width or None for every size, words of the
-#: finding). Anything else it finds fails the test; delete an entry once it is fixed.
-KNOWN = (
-    # The Neural network page (networks helper, viz/network.py): long titles, "accuracy" on
-    # the loss panel, a PCA-plane title under its legend.
-    ("Neural network", None, ""),
-    # The race's second chart and the phase slice: their legend runs into their title when
-    # the chart is 676 px or narrower (1024×768 beside the sidebar, phone).
-    ("Optimizer race", 1024, 'title "Loss and distance to the minimum" overlaps legend'),
-    ("Optimizer race", 390, 'title "Loss and distance to the minimum" overlaps legend'),
-    ("Phase diagram", 1024, 'title "Choose your learning rate'),
-    ("Phase diagram", 390, 'title "Choose your learning rate'),
-    ("GD vs SGD", 390, "legend lies on the plot"),
-    # Since the opening sentence and the "Scrub the learning rate" toggle (pages and live
-    # helpers) sit above the Playground's chart, it starts 107 px lower: at 1280×800 the
-    # contour keeps its 450 px but Play and the status line fall under the fold. Fix: the
-    # toggle beside the title or in the sidebar, the sentence in one line.
-    ("Playground", 1280, "not on screen"),
-)
-
-
-def is_known(page_title: str, width: int, problem: str) -> bool:
-    return any(
-        page_title == title and (size is None or size == width) and words in problem
-        for title, size, words in KNOWN
-    )
-
-
 #: Text cut off by its own box, and text of a figure reaching past the figure.
 CLIPPED_JS = """(slack) => {
   const found = [];
@@ -269,17 +240,9 @@ def test_every_page_fits_the_screen(page: Page, screenshot_dir, size: tuple[int,
         page.screenshot(path=str(screenshot_dir / f"layout-{app_page.slug}-{width}x{height}.png"))
         problems = page.evaluate(CLIPPED_JS, SLACK_PX) + page.evaluate(OVERLAP_JS, SLACK_PX)
         problems += page.evaluate(LOG_TICKS_JS)
-        failures += [
-            f"{where}: {problem}"
-            for problem in problems
-            if not is_known(app_page.title, width, problem)
-        ]
+        failures += [f"{where}: {problem}" for problem in problems]
         if app_page.slug == "playground":
-            failures += [
-                problem
-                for problem in playground_size_failures(browser, size)
-                if not is_known(app_page.title, width, problem)
-            ]
+            failures += playground_size_failures(browser, size)
             if size == (1024, 768):
                 page.screenshot(
                     path=str(screenshot_dir / f"layout-playground-{width}x{height}-folded.png")
