@@ -15,7 +15,7 @@ import streamlit as st
 
 import lessons
 import optimizers
-from ui import compute, controls
+from ui import compute, controls, style
 from ui.state import default, set_value
 from viz import scenes as scene_figures
 from viz.animation import path_figure_dict
@@ -152,6 +152,19 @@ TEACHER_CSS = f"""
 [data-testid="stMain"] h2 {{ padding: 0 !important; }}
 [class*="st-key-lesson_setup"], [class*="st-key-lesson_chart"] {{
   height: clamp({TEACHER_MIN_CHART_PX}px, calc(100vh - {TEACHER_ROOM_ABOVE_PX}px), 1400px);
+}}
+</style>
+"""
+
+
+#: Every mode: a lesson chart narrower than the path figure's legend width gives its title's
+#: room to the legend's second row (three runs and the minimum at 1024×768), as the
+#: Playground does (ui/style.py); the page's header names the scene, its setup the surface.
+LESSON_CSS = f"""
+<style>
+[class*="st-key-lesson_chart"] {{ container-type: inline-size; }}
+@container (max-width: {style.NARROW_CHART_PX}px) {{
+  [class*="st-key-lesson_chart"] .g-gtitle {{ display: none; }}
 }}
 </style>
 """
@@ -375,7 +388,7 @@ def header(scene: lessons.Scene, teacher: bool) -> None:
     """Teacher mode: big type, the sidebar folded away and the controls on the page.
     Otherwise the page title and a line on how it works."""
     if teacher:
-        st.html(TEACHER_CSS)
+        st.html(LESSON_CSS + TEACHER_CSS)
         teacher_bar(scene)
         # The title and the shortcuts share a row: the chart below gets the window's height.
         title, hint = st.columns([3, 2], vertical_alignment="center")
@@ -383,6 +396,7 @@ def header(scene: lessons.Scene, teacher: bool) -> None:
         with hint.container(key=KEYS_HINT):
             st.caption(SHORTCUTS)
         return
+    st.html(LESSON_CSS)
     st.title("Lessons")
     st.caption(
         "Read the setup, answer the question, then press **Reveal** to run it. "
