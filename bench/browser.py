@@ -17,7 +17,9 @@ Not a CI test (nothing asserts a time). One run measures, in headless Chromium o
   stops × 300 steps, and the time to compute that batch (:func:`optimizers.paths.lr_paths`).
 
 ``--peer PATH`` measures another Streamlit app the same way (cold start and slider changes;
-``--peer-slider`` names its slider) and prints the ratios peer / Descent Lab. Medians (and 90th
+``--peer-slider`` names its slider) and prints the ratios peer / Descent Lab. The two apps'
+slider changes take turns (ours, the peer's, ours, …, both servers up), so a copy of ``main``
+as the peer is an A/B of a change under the same load. Medians (and 90th
 percentiles) of repeated samples: the machine is shared, so run it when it is quiet. Writes
 ``bench/browser_results.md``.
 """
@@ -125,12 +127,23 @@ def settle(page) -> None:
         time.sleep(0.3)
 
 
-def measure_app(browser, side: Side, script: Path, slider: str, cold: int, changes: int, scrub):
-    """Cold starts, then slider changes (and the scrub, for Descent Lab) on the last server."""
+@dataclass
+class Open:
+    """An app's last cold server and its page, kept open for the slider changes."""
+
+    side: Side
+    server: object
+    context: object
+    page: object
+    base: str
+
+
+def cold_starts(browser, side: Side, script: Path, cold: int) -> Open:
+    """``cold`` cold starts (a new server each, at least one); the last one is left open."""
     log_dir = ROOT / "test-artifacts" / "bench-browser"
     server = None
     try:
-        for sample in range(cold):
+        for sample in range(max(cold, 1)):
             if server is not None:
                 stop_server(server)
             port = free_port()
@@ -160,24 +173,32 @@ def measure_app(browser, side: Side, script: Path, slider: str, cold: int, chang
             print(f"  {side.name} cold {sample + 1}: chart {first:.0f} ms, script {done:.0f} ms")
             if sample < cold - 1:
                 context.close()
-        settle(page)
-        measure_changes(page, context, side, slider, changes, server.pid)
-        if scrub:
-            measure_scrub(page, context, side, base)
-        context.close()
-    finally:
+    except BaseException:
         if server is not None:
             stop_server(server)
+        raise
+    settle(page)
+    return Open(side, server, context, page, base)
 
 
-def measure_changes(page, context, side: Side, slider: str, changes: int, server_pid: int):
-    cdp = context.new_cdp_session(page)
+def close(app: Open) -> None:
+    app.context.close()
+    stop_server(app.server)
+
+
+def measure_changes(app: Open, slider: str, changes: int):
+    """The slider changes, one per ``next()``: a generator, so that two apps' changes can
+    take turns (A, B, A, B, …) and share the machine's load alike."""
+    page, side, server_pid = app.page, app.side, app.server.pid
+    cdp = app.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     server_cpu = CpuMeter()
     handle = page.get_by_role("slider", name=slider).first
-    handle.scroll_into_view_if_needed()
-    handle.focus()
     for change in range(changes):
+        # Focus again each time: the other app's page may have had the keyboard meanwhile.
+        page.bring_to_front()
+        handle.scroll_into_view_if_needed()
+        handle.focus()
         if change == changes // 2:
             # Up the slider for the first half, then jump below the start and go down: no
             # value repeats, so no cache answers for the server. The jump is not timed.
@@ -212,6 +233,7 @@ def measure_changes(page, context, side: Side, slider: str, changes: int, server
         side.release_work.append(work)
         side.release_cpu.append(cpu)
         side.server_cpu.append((server_cpu(process_tree(server_pid)) - cpu0) * 1000)
+        yield
     print(
         f"  {side.name} changes: p50 {_p(side.release, 50):.0f} ms, "
         f"work {_p(side.release_work, 50):.0f} ms"
@@ -219,7 +241,8 @@ def measure_changes(page, context, side: Side, slider: str, changes: int, server
     cdp.detach()
 
 
-def measure_scrub(page, context, side: Side, base: str) -> None:
+def measure_scrub(app: Open) -> None:
+    page, context, side, base = app.page, app.context, app.side, app.base
     page.goto(base + "/?scrub=true", timeout=TIMEOUT_MS)
     page.wait_for_selector(".js-plotly-plot .slider-grip-rect", timeout=TIMEOUT_MS)
     settle(page)
@@ -377,17 +400,22 @@ def main(argv: list[str] | None = None) -> int:
     ours, peer = Side("descent-lab"), None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        apps = []
         try:
-            measure_app(
-                browser, ours, ROOT / "app.py", "Learning rate", args.cold, args.changes, True
-            )
+            apps.append(cold_starts(browser, ours, ROOT / "app.py", args.cold))
+            changers = [measure_changes(apps[0], "Learning rate", args.changes)]
             if args.peer is not None:
                 peer = Side("peer")
-                measure_app(
-                    browser, peer, args.peer.resolve(), args.peer_slider, args.cold,
-                    args.changes, False,
-                )  # fmt: skip
+                apps.append(cold_starts(browser, peer, args.peer.resolve(), args.cold))
+                changers.append(measure_changes(apps[1], args.peer_slider, args.changes))
+            # Interleaved, A B A B …: a change in the load hits both apps alike.
+            for _ in range(args.changes + 1):
+                for changer in changers:
+                    next(changer, None)
+            measure_scrub(apps[0])
         finally:
+            for app in apps:
+                close(app)
             browser.close()
     text = report(ours, peer, batch, args, started, (load0, os.getloadavg()[0]))
     print(text)

@@ -212,7 +212,8 @@ def run(
             loss = float(value(x, y))
             gx, gy = gradient_at(x, y)
             gx, gy = float(gx), float(gy)
-            defined = math.isfinite(loss) and math.isfinite(gx) and math.isfinite(gy)
+            # One sum is non-finite iff a term is (or the sum overflows: the sweep agrees).
+            defined = math.isfinite(loss + gx + gy)
             # Escaped: beyond the escape radius of the plot and of the start (a far start
             # is not a divergence).
             if (x - cx) * (x - cx) + (y - cy) * (y - cy) > radius_sq:

@@ -14,7 +14,7 @@ from _plotly_utils.utils import to_typed_array_spec
 import optimizers
 import surfaces
 from viz import path_figure, surface_layers
-from viz.animation import path_figure_dict
+from viz.animation import MAX_FRAMES, path_figure_dict
 from viz.dict_figure import DictFigure, encode_arrays, typed_array
 
 
@@ -72,7 +72,7 @@ def test_pickling_keeps_the_dict_and_using_the_figure_builds_it(figure_and_spec)
     copy = pickle.loads(pickle.dumps(fig))
     assert isinstance(copy, DictFigure) and not copy.is_built
     assert copy.to_dict() == fig.to_dict()
-    assert len(copy.frames) == 100 and copy.is_built  # the objects, validated
+    assert len(copy.frames) == MAX_FRAMES and copy.is_built  # the objects, validated
     copy.update_layout(height=300)  # an ordinary figure from now on
     assert copy.to_dict()["layout"]["height"] == 300
     again = pickle.loads(pickle.dumps(copy))

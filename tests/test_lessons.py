@@ -26,7 +26,8 @@ from viz import scenes as scene_figures
 from viz.layers import surface_layers
 
 PAGE = "app_pages/lessons.py"
-IDS = lessons.ids()
+#: The scenes with 2-D runs; the scenes on networks are tested in tests/test_network_lessons.py.
+IDS = [scene.id for scene in lessons.SCENES if scene.network is None]
 
 #: The topics the brief asks for, by scene id.
 REQUIRED = {
@@ -61,7 +62,7 @@ def distance_to_minimum(surface, point) -> float:
 # ----- the scenes as data ----------------------------------------------------------------------
 def test_there_are_at_least_ten_scenes_with_unique_ids_covering_the_topics():
     assert len(lessons.SCENES) >= 10
-    assert len(set(IDS)) == len(IDS) == len(lessons.SCENES)
+    assert len(set(lessons.ids())) == len(lessons.ids()) == len(lessons.SCENES)
     assert REQUIRED <= set(IDS)
     assert len({scene.title for scene in lessons.SCENES}) == len(lessons.SCENES)
 
@@ -657,6 +658,22 @@ def test_reveal_plays_the_runs_from_step_zero(at):
     at.run()
     reveal(at, scene.id)
     assert any(f'"{scene.id}.2"' in html.value for html in at.html)
+
+
+@pytest.mark.parametrize("scene_id", ["standardize", "minibatch"])
+def test_revealed_axes_name_the_parameters_as_the_setup_does(at, scene_id):
+    """The scaling lesson's setup drew w and b, and after the reveal its paths ran over "x"
+    and "y": every figure of a scene names a surface's parameters by the surface's own words."""
+    show(at, scene_id)
+    (setup,) = figures(at)
+    before = [setup["layout"][axis]["title"]["text"] for axis in ("xaxis", "yaxis")]
+    reveal(at, scene_id)
+    scene = lessons.get(scene_id)
+    expected = surfaces.get(scene.runs[0].surface, **dict(scene.runs[0].surface_params))
+    assert tuple(before) == expected.extras["axis_labels"] != ("x", "y")
+    for figure in figures(at):
+        after = [figure["layout"][axis]["title"]["text"] for axis in ("xaxis", "yaxis")]
+        assert after == before
 
 
 def test_setup_names_the_start_marker_the_figure_draws(at):

@@ -18,6 +18,7 @@ from viz import (
     surface_layers,
     trajectory_3d_figure,
 )
+from viz.animation import MAX_FRAMES
 
 RACE = ("gd", "momentum", "adam", "nesterov")
 F32 = {"rtol": 1e-6, "atol": 1e-6}  # path coordinates are drawn in float32
@@ -89,11 +90,11 @@ def test_frame_steps_never_exceed_the_cap_and_include_both_ends():
 
 def test_frames_are_capped_and_the_last_frame_is_the_last_step(playground, race):
     trajectory, fig = playground
-    assert 2 <= len(fig.frames) <= 100
+    assert 2 <= len(fig.frames) <= MAX_FRAMES
     assert fig.frames[0].name == "0"
     assert fig.frames[-1].name == str(trajectory.steps)
     _, trajectories, race_fig = race
-    assert len(race_fig.frames) == 100
+    assert len(race_fig.frames) == MAX_FRAMES
     assert race_fig.frames[-1].name == str(max(t.steps for t in trajectories))
 
 

@@ -17,7 +17,12 @@ import surfaces
 from optimizers import suggest
 from optimizers.numbers import format_number
 from viz import phase
-from viz.animation import loss_distance_figure, path_figure_dict, trajectory_3d_figure
+from viz.animation import (
+    MAX_FRAMES,
+    loss_distance_figure,
+    path_figure_dict,
+    trajectory_3d_figure,
+)
 from viz.clicks import click_grid_trace
 from viz.curvature import CurvatureView
 from viz.curvature import curvature_grid as _curvature_grid
@@ -122,17 +127,18 @@ def suggested_hyperparameters(
 def path_figure(
     runs: tuple,
     labels: tuple | None = None,
-    max_frames: int = 100,
+    max_frames: int = MAX_FRAMES,
     show_arrows: bool = True,
     theory: bool = False,
 ):
     """The animated contour-and-loss figure for ``runs`` (a tuple of RunSpec, one surface).
 
-    Cached as a whole: building ~100 animation frames costs about as much as the run itself.
+    Cached as a whole: building its animation frames (at most :data:`MAX_FRAMES`) costs about
+    as much as the run itself.
     ``theory`` adds each run's theoretical loss curve where one applies (:func:`rate_curve`).
     Built as a plain dict and returned as a :class:`viz.dict_figure.DictFigure` (a go.Figure)
     holding its JSON-ready form: ~1 ms to pickle into the cache and out again, and
-    ``st.plotly_chart`` sends it without validating its ~500 frame traces.
+    ``st.plotly_chart`` sends it without validating its ~200 frame traces.
     """
     first = runs[0]
     trajectories = [run(settings) for settings in runs]

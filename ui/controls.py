@@ -272,8 +272,12 @@ def hyperparameter_controls(
         low = 0.01 if spec.low_open else spec.low
         high = 0.999 if spec.name == "b2" else 0.99
         if tuned and spec.name == "momentum":
-            default(key, lambda: suggestion()["momentum"], kind="float", low=low, high=high)
-            changes.append(follow(key, choice, lambda: suggestion()["momentum"], start, "β"))
+
+            def suggested_beta(fallback=spec.default) -> float:
+                return suggestion().get("momentum", fallback)  # no pair off a minimum
+
+            default(key, suggested_beta, kind="float", low=low, high=high)
+            changes.append(follow(key, choice, suggested_beta, start, "β"))
         else:
             default(key, spec.default, kind="float", low=low, high=high)
         if not low <= st.session_state[key] <= high:
@@ -336,7 +340,7 @@ class _Seen:
     value: float
     touched: bool  # set by the user (slider, link, click, lesson), not by the suggestion
     limit: float | None  # GD's stability limit 2/λmax there, None where H is not a minimum's
-    replaced: float | None = None  # the value this control had before the app changed it
+    replaced: tuple = ()  # values the app replaced since the user last set one (browser echoes)
 
 
 def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
@@ -361,8 +365,9 @@ def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
     limit = _stability_limit(choice, start) if what == "learning rate" else None
     # A browser that missed the run which changed the value sends the old one back with its
     # next rerun (quick key presses on a slider interrupt runs): that echo is not the user's.
-    echo = seen is not None and seen.replaced is not None and value == seen.replaced
-    replaced = seen.replaced if seen is not None and echo else None
+    # Quick presses interrupt several runs, so the echo may be any value replaced since.
+    echo = seen is not None and value != seen.value and value in seen.replaced
+    replaced = seen.replaced if seen is not None and (echo or value == seen.value) else ()
     if seen is None or (seen.surface != choice and value != seen.value and not echo):
         touched = value != suggested()  # first sight, or set from outside (a lesson, a link)
     elif seen.surface == choice:
@@ -381,7 +386,7 @@ def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
         else:
             new, why = seen.value, ""
         if new != value:
-            replaced = value
+            replaced = (*replaced, value)[-32:]
             set_value(key, new)
             change = (
                 f"{what.capitalize()} {format_number(seen.value)} → {format_number(new)}: "

@@ -15,7 +15,7 @@ import streamlit as st
 
 import lessons
 import optimizers
-from ui import compute, controls
+from ui import compute, controls, style
 from ui.state import default, set_value
 from viz import scenes as scene_figures
 from viz.animation import path_figure_dict
@@ -123,21 +123,49 @@ FOLD_SIDEBAR_SCRIPT = """
 """
 
 
-#: Teacher mode: a projected screen read from the back row.
-TEACHER_CSS = """
+#: Teacher mode: how much of the window's height lies above a lesson's chart (the app's
+#: header, the bar of buttons and the scene's title row, with the gaps between them), in px.
+#: The charts take the rest, so the figure with its Play/Pause and step slider fits the
+#: window at 1024×768 and 1280×800 without scrolling (tests/browser/test_lessons_browser.py);
+#: they never shrink below :data:`TEACHER_MIN_CHART_PX` (the phone scrolls instead).
+TEACHER_ROOM_ABOVE_PX = 220
+TEACHER_MIN_CHART_PX = 440
+
+#: Teacher mode: a projected screen read from the back row. The charts (keys
+#: ``lesson_setup.*`` and ``lesson_chart.*``, drawn with ``height="stretch"``) fill the
+#: window's height below the title.
+TEACHER_CSS = f"""
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
+[data-testid="stMainBlockContainer"] {{ padding-top: 4rem; }}
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {{
   font-size: 1.3rem; line-height: 1.45;
-}
-[data-testid="stMain"] [data-testid="stRadio"] [data-testid="stWidgetLabel"] p {
+}}
+[data-testid="stMain"] [data-testid="stRadio"] [data-testid="stWidgetLabel"] p {{
   font-size: 1.6rem; font-weight: 700; line-height: 1.3;
-}
-[data-testid="stMain"] [data-testid="stRadioOption"] p { font-size: 1.4rem; }
-[data-testid="stMain"] [data-testid="stAlert"] p { font-size: 1.4rem; }
-[data-testid="stMain"] [data-testid="stButton"] button p { font-size: 1.3rem; }
-[data-testid="stMain"] .katex-display > .katex { font-size: 1.6em !important; }
+}}
+[data-testid="stMain"] [data-testid="stRadioOption"] p {{ font-size: 1.4rem; }}
+[data-testid="stMain"] [data-testid="stAlert"] p {{ font-size: 1.4rem; }}
+[data-testid="stMain"] [data-testid="stButton"] button p {{ font-size: 1.3rem; }}
+[data-testid="stMain"] .katex-display > .katex {{ font-size: 1.6em !important; }}
+/* The scene's title beside the shortcut hint: one row, no room lost above or below it. */
+[data-testid="stMain"] h2 {{ padding: 0 !important; }}
+[class*="st-key-lesson_setup"], [class*="st-key-lesson_chart"] {{
+  height: clamp({TEACHER_MIN_CHART_PX}px, calc(100vh - {TEACHER_ROOM_ABOVE_PX}px), 1400px);
+}}
+</style>
+"""
+
+
+#: Every mode: a lesson chart narrower than the path figure's legend width gives its title's
+#: room to the legend's second row (three runs and the minimum at 1024×768), as the
+#: Playground does (ui/style.py); the page's header names the scene, its setup the surface.
+LESSON_CSS = f"""
+<style>
+[class*="st-key-lesson_chart"] {{ container-type: inline-size; }}
+@container (max-width: {style.NARROW_CHART_PX}px) {{
+  [class*="st-key-lesson_chart"] .g-gtitle {{ display: none; }}
+}}
 </style>
 """
 
@@ -194,25 +222,40 @@ def path_figure(runs: tuple[optimizers.RunSpec, ...], height: int = 620):
     return DictFigure(encode_arrays(scene_figures.from_step_zero(spec)))
 
 
+def results(scene: lessons.Scene) -> tuple:
+    """The scene's runs from the shared trajectory cache; a network scene's experiment
+    (trained once and cached by :mod:`lessons.network_scenes`)."""
+    if scene.network is not None:
+        return lessons.run_scene(scene)
+    return tuple(compute.run(run) for run in scene.runs)
+
+
+@st.cache_data(max_entries=8, show_spinner="Training the network…")
+def network_figure(scene_id: str):
+    """A network scene's figure (:func:`viz.scenes.network_figure`) of its results."""
+    scene = lessons.get(scene_id)
+    return scene_figures.network_figure(scene, results(scene)).to_dict()
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def explanation(scene_id: str) -> str:
     """The scene's explanation with the numbers of its (cached) runs."""
     scene = lessons.get(scene_id)
-    return scene.explain([compute.run(run) for run in scene.runs])
+    return scene.explain(results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def claims(scene_id: str) -> tuple[lessons.Claim, ...]:
     """Each claim of the scene's explanation, checked against its (cached) runs."""
     scene = lessons.get(scene_id)
-    return lessons.check_claims(scene, [compute.run(run) for run in scene.runs])
+    return lessons.check_claims(scene, results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def outcome(scene_id: str) -> lessons.Outcome:
     """What the library did in scene ``scene_id`` (from the cached trajectories)."""
     scene = lessons.get(scene_id)
-    return lessons.outcome(scene, [compute.run(run) for run in scene.runs])
+    return lessons.outcome(scene, results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -279,6 +322,8 @@ def next_button(where, scene: lessons.Scene) -> None:
 
 
 def playground_button(where, scene: lessons.Scene) -> None:
+    if scene.network is not None:  # a network, not a 2-D run: nothing to load there
+        return
     if where.button(
         "Open in the Playground",
         key=PLAYGROUND,
@@ -299,8 +344,6 @@ def teacher_bar(scene: lessons.Scene) -> None:
     with reveal:
         reveal_button(scene)
     playground_button(playground, scene)
-    with st.container(key=KEYS_HINT):
-        st.caption(SHORTCUTS)
     st.html(KEYBOARD_SCRIPT + FOLD_SIDEBAR_SCRIPT, unsafe_allow_javascript=True)
 
 
@@ -345,14 +388,20 @@ def header(scene: lessons.Scene, teacher: bool) -> None:
     """Teacher mode: big type, the sidebar folded away and the controls on the page.
     Otherwise the page title and a line on how it works."""
     if teacher:
-        st.html(TEACHER_CSS)
+        st.html(LESSON_CSS + TEACHER_CSS)
         teacher_bar(scene)
-    else:
-        st.title("Lessons")
-        st.caption(
-            "Read the setup, answer the question, then press **Reveal** to run it. "
-            "Teacher mode (sidebar) keeps only the lesson on screen for a projector."
-        )
+        # The title and the shortcuts share a row: the chart below gets the window's height.
+        title, hint = st.columns([3, 2], vertical_alignment="center")
+        title.header(_title(scene.id), anchor=False)
+        with hint.container(key=KEYS_HINT):
+            st.caption(SHORTCUTS)
+        return
+    st.html(LESSON_CSS)
+    st.title("Lessons")
+    st.caption(
+        "Read the setup, answer the question, then press **Reveal** to run it. "
+        "Teacher mode (sidebar) keeps only the lesson on screen for a projector."
+    )
     st.header(_title(scene.id), anchor=False)
 
 
@@ -426,18 +475,27 @@ def setup_view(scene: lessons.Scene, teacher: bool) -> None:
                 reveal_button(scene)
     height = 460 if several else (640 if teacher else 520)
     with right if not several else st.container():
-        st.plotly_chart(
-            setup_figure(scene.id, height),
-            key=f"lesson_setup.{scene.id}",
-            theme=None,
-            width="stretch",
-        )
+        if scene.network is not None:  # nothing to draw before training: its settings
+            st.markdown(
+                "| Setting | Value |\n|---|---|\n"
+                + "\n".join(f"| {what} | {value} |" for what, value in scene.network.settings)
+            )
+        else:
+            st.plotly_chart(
+                setup_figure(scene.id, height),
+                key=f"lesson_setup.{scene.id}",
+                theme=None,
+                width="stretch",
+                # Teacher mode: the chart fills the window's height below the title
+                # (TEACHER_CSS).
+                height="stretch" if teacher else "content",
+            )
     if several:
         with right:
             question(scene)
             if not teacher:
                 reveal_button(scene)
-    if not teacher:
+    if not teacher and scene.network is None:
         with st.expander("The runs in detail"):
             st.dataframe(run_table(scene), hide_index=True, width="stretch")
 
@@ -462,18 +520,43 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
     by a small script once per reveal), then the explanation with its formula, the numbers
     the library measured and where the idea comes from."""
     result = outcome(scene.id)
-    if not teacher:  # teacher mode: the bar at the top has Ask again; the verdict says it all
+    groups = panels(scene)
+    if teacher and len(groups) == 1:
+        # The bar at the top has Ask again. The chart fills the window's height below the
+        # title (TEACHER_CSS) with the verdict beside it: the whole scene, Play and the step
+        # slider included, on one screen.
+        chart, side = st.columns([3, 1], gap="medium")
+        chart_columns = [chart]
+        with side:
+            verdict(scene, result)
+    elif teacher:
+        # Several surfaces: side by side, each chart's legend and step slider would be
+        # crushed at 1024 px; one under the other, each fills the window (TEACHER_CSS).
+        verdict(scene, result)
+        chart_columns = [st.container() for _ in groups]
+    else:
         asked, again = st.columns([3, 1], vertical_alignment="center")
         asked.markdown(f"**{scene.question}**")
         with again:
             reveal_button(scene)
-    verdict(scene, result)
-    for index, runs in enumerate(panels(scene)):
+        verdict(scene, result)
+        chart_columns = [st.container() for _ in groups]
+    if scene.network is not None:  # a network scene: its experiment's figure, no 2-D paths
         st.plotly_chart(
-            path_figure(runs, 700 if teacher else 620),
+            network_figure(scene.id),
+            key=f"lesson_chart.{scene.id}.0",
+            theme=None,
+            width="stretch",
+            # Teacher mode: the chart fills the window's height below the title (TEACHER_CSS).
+            height="stretch" if teacher else "content",
+        )
+    for index, (runs, column) in enumerate(zip(groups, chart_columns, strict=True)):
+        column.plotly_chart(
+            path_figure(runs, 620),
             key=f"lesson_chart.{scene.id}.{index}",
             theme=None,
             width="stretch",
+            height="stretch" if teacher else "content",
         )
     st.html(
         PLAY_SCRIPT.replace("__PLAY__", f"{scene.id}.{st.session_state.get(PLAYS_KEY, 0)}"),
@@ -500,7 +583,10 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
                     for claim in claims(scene.id)
                 )
             )
-        st.caption("The runs play from step 0 after the reveal; press ▶ under a chart to replay.")
+        if scene.network is None:
+            st.caption(
+                "The runs play from step 0 after the reveal; press ▶ under a chart to replay."
+            )
 
 
 def glossary() -> None:

@@ -82,6 +82,10 @@ h1 {{ font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important; }}
   max-width: none !important; white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important;
 }}
+/* A button's label wraps instead of ending in an ellipsis. */
+.stButton button p, .stDownloadButton button p {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
 /* Formulas wrap or scroll inside their own box, never past the column. */
 .katex-display {{ overflow-x: auto; overflow-y: hidden; }}
 /* Side-by-side columns stack when the main area is too narrow for two charts (1024×768 with
@@ -95,7 +99,7 @@ h1 {{ font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important; }}
 }}
 /* On a phone every chart keeps a laptop column's width and scrolls sideways in its block. */
 @media (max-width: {PHONE_WIDTH_PX}px) {{
-  [data-testid="stElementContainer"]:has(> .stFullScreenFrame .stPlotlyChart) {{
+  [data-testid="stElementContainer"]:has(.stPlotlyChart) {{
     min-width: {PHONE_CHART_MIN_WIDTH_PX}px;
   }}
   [data-testid="stVerticalBlock"]:has(> .stElementContainer > .stFullScreenFrame .stPlotlyChart)

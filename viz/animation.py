@@ -6,8 +6,9 @@ step (right), with Play/Pause buttons and a step slider. How it stays small and 
 * The surface is drawn once (:func:`viz.layers.add_surface`: a ``layout.images`` raster and
   one level-line trace); frames never touch it and every animation uses ``redraw: False``
   (shared/NOTES.md: contour traces vanish without a redraw, and a redraw doubles the cost).
-* At most ``max_frames`` frames, at steps spread evenly over the run; the last step is
-  always one of them. Frames are named by their step (``"0"``, ``"12"``, …).
+* At most ``max_frames`` frames (:data:`MAX_FRAMES`, 40, by default), at steps spread
+  evenly over the run; the last step is always one of them. Frames are named by their
+  step (``"0"``, ``"12"``, …).
 * A frame that carries the whole path so far grows the figure with the square of the
   number of frames. So each path is two traces: a *history* (steps 0…k of the last
   keyframe) and a *tail* (from that keyframe to the frame's step). Every ⌈√frames⌉-th frame
@@ -59,6 +60,11 @@ from viz.dict_figure import DictFigure, merge
 from viz.layers import SurfaceLayers, color_transform, surface_parts
 from viz.minima import shown_minima
 
+#: The most animation frames of a path figure by default. Each frame is a step of the figure's
+#: slider, and plotly.js draws and measures every step's label when it plots the figure:
+#: 40 frames instead of 100 cut ~20–30 ms of the browser's CPU per new chart (measured A/B,
+#: bench/browser_results.md). The path stays exact: each frame draws it up to its own step.
+MAX_FRAMES = 40
 #: Milliseconds per frame while playing (plotly.js with ``redraw: False`` needs ~35 ms).
 FRAME_DURATION_MS = 60
 #: The longest −∇f arrow, as a fraction of the plot diagonal, and the decades of ‖∇f‖ its
@@ -78,7 +84,7 @@ MAX_CURVE_POINTS = 2000
 
 #: The path's line width in pixels, about how many steps carry a dot (every k-th step, see
 #: ``_Run.marker_every``) and the dots' size.
-PATH_WIDTH = 2
+PATH_WIDTH = 1.5
 PATH_DOTS = 20
 PATH_DOT_SIZE = 7
 
@@ -128,7 +134,7 @@ def path_figure_dict(
     surface,
     trajectories,
     labels: Sequence[str] | None = None,
-    max_frames: int = 100,
+    max_frames: int = MAX_FRAMES,
     show_arrows: bool = True,
     title: str | None = None,
     height: int = 620,
@@ -285,6 +291,7 @@ def path_figure_dict(
         )
     )
     title = surface.title if title is None else title
+    axis_labels = getattr(surface, "extras", {}).get("axis_labels", ("x", "y"))
     merge(
         layout,
         {
@@ -310,8 +317,9 @@ def path_figure_dict(
                 "frame_steps": steps.tolist(),
                 "keyframe_steps": sorted(set(keys.tolist())),
             },
-            "xaxis": {"title": {"text": "x", "standoff": 4}, "showline": False},
-            "yaxis": {"title": {"text": "y", "standoff": 4}, "showline": False},
+            # The surface's own names for its parameters (w, b; w₁, w₂), as its other figures.
+            "xaxis": {"title": {"text": axis_labels[0], "standoff": 4}, "showline": False},
+            "yaxis": {"title": {"text": axis_labels[1], "standoff": 4}, "showline": False},
             "xaxis2": _step_axis(final_step),
             # Ticks and title on the right, outside the figure: between the panels they ran
             # into a contour that fills its width (a projector at 1024×768, teacher mode).
@@ -752,7 +760,7 @@ class _Run:
 
     def _path_line(self) -> dict:
         # Thin: at κ = 100 gradient descent crosses the valley every step, and 3 px lines with
-        # a dot per step merged into a solid wedge at 1024×768 (review/02, 03). 2 px lines
+        # a dot per step merged into a solid wedge at 1024×768 (review/02, 03). 1.5 px lines
         # leave the gaps between the crossings open, so the zig-zag reads as one.
         return {"color": self.color, "width": PATH_WIDTH}
 

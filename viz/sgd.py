@@ -516,7 +516,8 @@ def loss_figure(gd, sgd_runs, f_star: float, step: int) -> go.Figure:
             x=where, line={"color": STEP_COLOR, "width": 2, "dash": "dot"}, row=1, col=col
         )
     longest = max([len(run.losses) for run in sgd_runs] + [len(gd.losses)]) - 1
-    apply_theme(fig, title="Loss above its minimum, f − f*, per update and per epoch", height=440)
+    # Short enough for a chart 676 px wide (1024×768 beside the sidebar).
+    apply_theme(fig, title="Loss above its minimum, f − f*", height=440)
     fig.update_layout(margin={"b": 75})
     # Without digits between decades: over one decade they crowd into an unreadable column.
     fig.update_yaxes(type="log", minorloglabels="none")

@@ -2,9 +2,10 @@
 
 Teacher mode folds the sidebar away and keeps Previous, Next, Reveal and Open in the
 Playground on the page; the arrow keys walk through the scenes and space reveals; the reveal
-plays the run from step 0 (not the finished run). Screenshots of teacher mode before and after
-the reveal at 1024×768, 1280×800, 1920×1080 and 390×844 go to
-``test-artifacts/screenshots/<timestamp>/``.
+plays the run from step 0 (not the finished run); at 1024×768 and 1280×800 the revealed
+scene (the bar, the chart with its Play button and step slider) fits the window.
+Screenshots of teacher mode before and after the reveal at 1024×768, 1280×800, 1920×1080
+and 390×844 go to ``test-artifacts/screenshots/<timestamp>/``.
 """
 
 from __future__ import annotations
@@ -88,6 +89,43 @@ def teacher_mode(page: Page, width: int, height: int) -> None:
     settle(page)
 
 
+#: The animated chart's Play button and step slider (plotly.js draws both inside the figure's
+#: SVG), as their boxes in the window: [left, top, right, bottom] in px.
+PLAY_AND_SLIDER_JS = """() => {
+  const box = e => {
+    const b = e.getBoundingClientRect();
+    return [b.left, b.top, b.right, b.bottom];
+  };
+  const charts = document.querySelectorAll('.js-plotly-plot');
+  return [...charts].filter(gd => gd.layout && gd.layout.sliders).map(gd => ({
+    play: [...gd.querySelectorAll('.updatemenu-button')]
+      .filter(b => b.textContent.includes('Play')).map(box),
+    slider: [...gd.querySelectorAll('.slider-container')].map(box),
+    chart: box(gd),
+  }));
+}"""
+
+
+def assert_scene_fits(page: Page) -> None:
+    """The revealed scene's chart, with Play and the step slider, and the bar of buttons lie
+    inside the window: the class sees the run play without anyone scrolling."""
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    charts = page.evaluate(PLAY_AND_SLIDER_JS)
+    assert len(charts) == 1, charts
+    chart = charts[0]
+    assert len(chart["play"]) == 1 and len(chart["slider"]) == 1, chart
+    for what, (left, top, right, bottom) in (
+        ("Play", chart["play"][0]),
+        ("the step slider", chart["slider"][0]),
+        ("the chart", chart["chart"]),
+    ):
+        assert 0 <= left < right <= width and 0 <= top < bottom <= height, (
+            f"{what} at {[left, top, right, bottom]} leaves the {width}×{height} window"
+        )
+    for name in ("Previous", "Next", "Ask again", "Open in the Playground"):
+        assert in_view(page, button(page, name)), f"{name} is off screen at {width}×{height}"
+
+
 def button(page: Page, name: str):
     return page.get_by_test_id("stMain").get_by_role("button", name=name)
 
@@ -141,6 +179,7 @@ def test_teacher_mode_keys_walk_the_scenes_and_reveal_plays_from_step_zero(
     assert all(b >= a for a, b in itertools.pairwise(steps)), steps
     assert len(set(steps)) > 10, "the animation advanced frame by frame"
     assert lengths[-1] > lengths[0]
+    assert_scene_fits(page)
     page.screenshot(path=str(screenshot_dir / "lessons-teacher-revealed-1024x768.png"))
     assert not errors, errors
 
@@ -159,5 +198,7 @@ def test_teacher_mode_screenshots(page: Page, screenshot_dir: Path, size):
     expect(button(page, "Ask again")).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     page.wait_for_timeout(1500)  # a moment of the animation
+    if width >= 1024 and height <= 800:  # a projector or a laptop: no scrolling
+        assert_scene_fits(page)
     page.screenshot(path=str(screenshot_dir / f"lessons-teacher-revealed-{width}x{height}.png"))
     assert not errors, errors
