@@ -50,6 +50,7 @@ from tests.helpers import (  # noqa: E402
     stop_server,
     wait_until_healthy,
 )
+from ui import ratelimit  # noqa: E402
 
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
 RESULTS = ROOT / "bench" / "replicas_results.md"
@@ -163,14 +164,26 @@ def kill(process: subprocess.Popen) -> None:
 
 # ----- a page in the browser (Playwright's sync API) ----------------------------------------------
 #: The figure's data (load.py's signature), the URL, how many figures the page has received
-#: (load.py's websocket probe must be installed) and whether the page is idle with a chart.
+#: (load.py's websocket probe must be installed), whether the page is idle with a chart, and
+#: the wall-clock times (s) its WebSockets opened (OPENS_JS must be installed).
 PAGE_STATE_JS = f"""() => ({{
   signature: ({load.SIGNATURE_JS})(),
   url: location.href,
   figures: window.__loadProbe.figures.length,
   idle: ({load.IDLE_JS})(),
+  opens: window.__opens || [],
 }})"""
-RERUN_EVERY_S = 2.0
+#: Records when each of the page's WebSockets opens (wall clock, s), to time a reconnect.
+OPENS_JS = """(() => {
+  const opens = window.__opens = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('open', () => opens.push(Date.now() / 1000));
+    }
+  };
+})()"""
 
 
 def sticky_replica(context) -> str | None:
@@ -178,39 +191,44 @@ def sticky_replica(context) -> str | None:
     return next((c["value"] for c in context.cookies() if c["name"] == STICKY_COOKIE), None)
 
 
-def recover_pages(pages: list[tuple], deadline: float) -> list[tuple[float | None, float | None]]:
+def recover_pages(
+    pages: list[tuple], deadline: float, press_r_after_s: float | None = None
+) -> list[tuple[float | None, float | None, bool]]:
     """Wait until each ``(page, context, survivor, before)`` is connected again through the
-    proxy, pinned to ``survivor``, and a run there has drawn its figure. Returns, per page, the
-    monotonic times it was connected again and had its figure (None if not by ``deadline``).
+    proxy, pinned to ``survivor``, and a run there has drawn its figure. Returns, per page,
+    the wall-clock time (``time.time()``) its WebSocket opened again, the monotonic time it had
+    its figure (None if not by ``deadline``), and whether it needed the R key for that.
     The pages are watched together.
 
-    Streamlit's frontend does not rerun the script when its WebSocket reconnects (it takes the
-    server for the one it had, which keeps sessions for a while), so a page keeps showing its
-    last view, and the survivor's new session builds it again on the next rerun from what the
-    page sends: the URL's query string and the widgets' values. A student's next move does
-    that; here each page asks for a rerun with Streamlit's "R" shortcut, changing nothing, so
-    the new figure can be compared with the old one.
+    The app reruns by itself when its WebSocket reconnects (ui/reconnect.py), so the page
+    rebuilds its view on the survivor from what it sends: the URL's query string and the
+    widgets' values. Only a page connected to the survivor for ``press_r_after_s`` without a
+    new figure is given Streamlit's "R" shortcut (a rerun changing nothing, as a student's
+    next move would); with None, never.
     """
     connected: list[float | None] = [None] * len(pages)
     back: list[float | None] = [None] * len(pages)
-    asked: list[float | None] = [None] * len(pages)
+    pressed = [False] * len(pages)
+    since: list[float | None] = [None] * len(pages)
     while time.monotonic() < deadline and None in back:
         for i, (page, context, survivor, before) in enumerate(pages):
             if back[i] is not None:
                 continue
             state = page.evaluate(PAGE_STATE_JS)
+            if len(state["opens"]) > len(before["opens"]):
+                connected[i] = state["opens"][len(before["opens"])]
             if state["figures"] > before["figures"] and state["idle"]:
                 back[i] = time.monotonic()
                 continue
             if state["idle"] and sticky_replica(context) == survivor:
-                connected[i] = connected[i] or time.monotonic()
-                if asked[i] is None or time.monotonic() - asked[i] > RERUN_EVERY_S:
+                since[i] = since[i] or time.monotonic()
+                if press_r_after_s is not None and time.monotonic() - since[i] > press_r_after_s:
                     page.bring_to_front()
                     page.evaluate("() => document.activeElement && document.activeElement.blur()")
                     page.keyboard.press("r")
-                    asked[i] = time.monotonic()
+                    pressed[i], since[i] = True, time.monotonic()
         time.sleep(0.1)
-    return list(zip(connected, back, strict=True))
+    return list(zip(connected, back, pressed, strict=True))
 
 
 def open_page(browser, base: str, lr_stops_left: int):
@@ -218,6 +236,7 @@ def open_page(browser, base: str, lr_stops_left: int):
     the default (so that each page has settings of its own). Returns (page, context, state)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.add_init_script(load.PROBE_JS)
+    context.add_init_script(OPENS_JS)
     page = context.new_page()
     page.goto(base + "/", timeout=load.LOAD_TIMEOUT_S * 1000)
     page.wait_for_function(load.IDLE_JS, timeout=load.LOAD_TIMEOUT_S * 1000, polling=100)
@@ -352,6 +371,11 @@ def sustained(steps: list[dict]) -> float:
 
 
 # ----- failover -----------------------------------------------------------------------------------
+#: A page connected to the survivor this long without a new figure is given the R key (and
+#: counted): the app should have rerun by itself on reconnecting.
+PRESS_R_AFTER_S = 10.0
+
+
 def failover(pages: int, seed: int) -> dict:
     """``pages`` Chromium pages on two replicas, each with its own learning rate; the replica
     with the most pages is killed; the pages on it must come back on the other with the same
@@ -372,16 +396,18 @@ def failover(pages: int, seed: int) -> dict:
             others = [o for o, replica in zip(opened, on, strict=True) if replica != victim]
             print(f"failover: {len(affected)} of {pages} pages on {victim}; killing it", flush=True)
             kill(cluster.replicas[int(victim[1:]) - 1])
-            killed_at = time.monotonic()
+            killed_at, killed_wall = time.monotonic(), time.time()
             back = recover_pages(
                 [(page, context, survivor, before) for page, context, before in affected],
                 killed_at + 60,
+                press_r_after_s=PRESS_R_AFTER_S,
             )
             recovered, same, times, reconnects, failures = 0, 0, [], [], []
-            for (page, _, before), (reconnected, at) in zip(affected, back, strict=True):
+            needed_r = sum(pressed for _, _, pressed in back)
+            for (page, _, before), (reconnected, at, _) in zip(affected, back, strict=True):
                 state = page.evaluate(PAGE_STATE_JS)
                 if reconnected is not None:
-                    reconnects.append(reconnected - killed_at)
+                    reconnects.append(reconnected - killed_wall)
                 if at is None:
                     failures.append(f"not back after 60 s: {page.evaluate(load.STATE_JS)}")
                     continue
@@ -406,6 +432,7 @@ def failover(pages: int, seed: int) -> dict:
         "pages": pages,
         "affected": len(affected),
         "recovered": recovered,
+        "needed_r": needed_r,
         "same_settings": same,
         "settings_lost": len(affected) - same,
         "reconnect_p50_s": load.percentile(reconnects, 0.5),
@@ -477,11 +504,12 @@ def _greedy_process(base: str, seconds: float, flood: bool) -> None:
     print(json.dumps(asyncio.run(run())))
 
 
-def _class_with_greedy(cluster: Cluster, sessions: int, seconds: float, seed: int, mode: str):
+def _class_with_greedy(cluster: Cluster, sessions: int, seconds: float, seed: int, flood: bool):
     """The class's drive, with the greedy client running in another process meanwhile (from
     the start of the class's arrival to past the end of its sliding)."""
     log = LOGS / f"greedy-{dt.datetime.now():%H%M%S}.log"
-    command = [sys.executable, __file__, "--greedy-client", cluster.base, f"{seconds + 60:g}", mode]
+    command = [sys.executable, __file__, "--greedy-client", cluster.base, f"{seconds + 60:g}"]
+    command.append("flood" if flood else "back-to-back")
     with log.open("w") as errors:
         greedy_client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
         try:
@@ -530,8 +558,14 @@ def greedy(sessions: int, seconds: float, seed: int) -> dict:
     greedy client (back to back, then flooding), and a burst of sessions from one address.
     A fresh cluster for each, so that one's harm does not carry into the next."""
     found: dict = {"sessions": sessions, "runs": {}}
-    for mode in ("alone", "back-to-back", "flood"):
-        cluster = start_cluster(1, f"greedy-{mode}")
+    for mode in ("alone", "back-to-back", "flood", "flood, app's limit off"):
+        # The app's per-session limit on runs (ui/ratelimit.py) is on unless turned off.
+        if mode.endswith("off"):
+            os.environ[ratelimit.RATE_ENV] = "0"
+        else:
+            os.environ.pop(ratelimit.RATE_ENV, None)
+        cluster = start_cluster(1, f"greedy-{mode.split(',')[0]}")
+        os.environ.pop(ratelimit.RATE_ENV, None)
         try:
             if mode == "alone":
                 results, _, _ = asyncio.run(
@@ -539,7 +573,8 @@ def greedy(sessions: int, seconds: float, seed: int) -> dict:
                 )
                 counts = None
             else:
-                results, counts = _class_with_greedy(cluster, sessions, seconds, seed, mode)
+                flood = mode.startswith("flood")
+                results, counts = _class_with_greedy(cluster, sessions, seconds, seed, flood)
             found["runs"][mode] = {
                 "times": load._times(results, "protocol"),
                 "greedy": counts,
@@ -613,9 +648,10 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
             f"{f['pages']} Chromium pages through the proxy on two replicas, each with its own "
             "learning rate (in its URL); the replica holding more pages killed with SIGKILL. "
             "Streamlit's frontend reconnects by itself (the proxy sends the dead replica's "
-            "cookie to the survivor) but does not rerun the script on reconnecting, so each page "
-            "then asks for one rerun (the R shortcut, as a student's next move would): the "
-            "survivor's new session rebuilds the view from the URL and the widgets' values. "
+            "cookie to the survivor) and the app reruns on reconnecting (ui/reconnect.py): the "
+            "survivor's new session rebuilds the view from the URL and the widgets' values, "
+            "with no key pressed (a page still without its figure "
+            f"{PRESS_R_AFTER_S:g} s after reconnecting would get the R shortcut, counted below). "
             "Recovered = pinned to the survivor with a new figure drawn from a run there; same "
             "settings = the same URL and the same figure data (every number of every trace) as "
             "before the kill. Time to recover: from the kill.",
@@ -624,6 +660,7 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
             "|---|---|---|",
             f"| sessions affected (on the killed replica) | {f['affected']} of {f['pages']} | |",
             f"| recovered on the survivor | {f['recovered']} of {f['affected']} | all |",
+            f"| … of which needed the R key | {f['needed_r']} | 0 |",
             f"| with identical settings (URL and figure data) | {f['same_settings']} of "
             f"{f['affected']} | all; 0 settings lost |",
             f"| kill → page connected to the survivor, p50 / p95 | "

@@ -272,8 +272,12 @@ def hyperparameter_controls(
         low = 0.01 if spec.low_open else spec.low
         high = 0.999 if spec.name == "b2" else 0.99
         if tuned and spec.name == "momentum":
-            default(key, lambda: suggestion()["momentum"], kind="float", low=low, high=high)
-            changes.append(follow(key, choice, lambda: suggestion()["momentum"], start, "β"))
+
+            def suggested_beta(fallback=spec.default) -> float:
+                return suggestion().get("momentum", fallback)  # no pair off a minimum
+
+            default(key, suggested_beta, kind="float", low=low, high=high)
+            changes.append(follow(key, choice, suggested_beta, start, "β"))
         else:
             default(key, spec.default, kind="float", low=low, high=high)
         if not low <= st.session_state[key] <= high:
