@@ -447,7 +447,7 @@ def failover(pages: int, seed: int) -> dict:
 
 
 # ----- a greedy client ----------------------------------------------------------------------------
-async def _greedy(base: str, stop: asyncio.Event, counts: dict, flood: bool = True) -> None:
+async def _greedy(base: str, stop: asyncio.Event, counts: dict, per_s: float | None) -> None:
     """One session sending learning-rate changes as fast as it can (a student's script):
     ``flood``, as fast as its WebSocket takes them, reading the replies without waiting for
     them; otherwise back to back, each as soon as the run of the last one has ended."""
@@ -455,7 +455,7 @@ async def _greedy(base: str, stop: asyncio.Event, counts: dict, flood: bool = Tr
     await client.open()
     slider = client.sliders[load.SLIDER_KEYS["Learning rate"]]
     options = list(slider.options)
-    if not flood:
+    if per_s is None:
         try:
             index = options.index(slider.raw_value[0])
             while not stop.is_set() and counts["sent"] < 1_000_000:
@@ -480,13 +480,14 @@ async def _greedy(base: str, stop: asyncio.Event, counts: dict, flood: bool = Tr
             index = (index + 7) % len(options)
             await client.websocket.send(client.rerun_request(slider.id, options[index]))
             counts["sent"] += 1
-            await asyncio.sleep(0)  # let the class's sessions run in this loop too
+            # A flood (per_s infinite) only lets the replies' reader run; a paced script waits.
+            await asyncio.sleep(1 / per_s if math.isfinite(per_s) else 0)
     finally:
         reader.cancel()
         await client.close()
 
 
-def _greedy_process(base: str, seconds: float, flood: bool) -> None:
+def _greedy_process(base: str, seconds: float, per_s: float | None) -> None:
     """``python bench/replicas.py --greedy-client BASE SECONDS``: the greedy client in its own
     process (as it would be on its own laptop), so that it does not slow the load generator's
     sessions; prints its counts as JSON."""
@@ -497,19 +498,21 @@ def _greedy_process(base: str, seconds: float, flood: bool) -> None:
         loop.call_later(seconds, stop.set)
         loop.add_signal_handler(signal.SIGTERM, stop.set)  # the class is done: report
         started = time.monotonic()
-        await _greedy(base, stop, counts, flood)
+        await _greedy(base, stop, counts, per_s)
         counts["per_s"] = counts["sent"] / max(time.monotonic() - started, 1e-9)
         return counts
 
     print(json.dumps(asyncio.run(run())))
 
 
-def _class_with_greedy(cluster: Cluster, sessions: int, seconds: float, seed: int, flood: bool):
+def _class_with_greedy(
+    cluster: Cluster, sessions: int, seconds: float, seed: int, per_s: float | None
+):
     """The class's drive, with the greedy client running in another process meanwhile (from
     the start of the class's arrival to past the end of its sliding)."""
     log = LOGS / f"greedy-{dt.datetime.now():%H%M%S}.log"
     command = [sys.executable, __file__, "--greedy-client", cluster.base, f"{seconds + 60:g}"]
-    command.append("flood" if flood else "back-to-back")
+    command.append("back-to-back" if per_s is None else f"{per_s:g}")
     with log.open("w") as errors:
         greedy_client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
         try:
@@ -553,14 +556,27 @@ async def _burst(base: str, attempts: int) -> dict:
     return {"attempts": attempts, "opened": len(opened), "refused_429": refused, "other": other}
 
 
-def greedy(sessions: int, seconds: float, seed: int) -> dict:
+#: The greedy clients: changes per second (None: each as soon as the last run ended; inf: as
+#: fast as the WebSocket takes them), and whether the app's run limit is on.
+GREEDY_MODES = {
+    "alone": (None, True),
+    "back-to-back": (None, True),
+    "script at 50/s": (50.0, True),
+    "script at 50/s, app's limit off": (50.0, False),
+    "flood": (math.inf, True),
+    "flood, app's limit off": (math.inf, False),
+}
+
+
+def greedy(sessions: int, seconds: float, seed: int, modes=tuple(GREEDY_MODES)) -> dict:
     """One replica behind the proxy (default limits): the class alone, the class with one
     greedy client (back to back, then flooding), and a burst of sessions from one address.
     A fresh cluster for each, so that one's harm does not carry into the next."""
     found: dict = {"sessions": sessions, "runs": {}}
-    for mode in ("alone", "back-to-back", "flood", "flood, app's limit off"):
+    for mode in modes:
+        per_s, limit_on = GREEDY_MODES[mode]
         # The app's per-session limit on runs (ui/ratelimit.py) is on unless turned off.
-        if mode.endswith("off"):
+        if not limit_on:
             os.environ[ratelimit.RATE_ENV] = "0"
         else:
             os.environ.pop(ratelimit.RATE_ENV, None)
@@ -573,8 +589,7 @@ def greedy(sessions: int, seconds: float, seed: int) -> dict:
                 )
                 counts = None
             else:
-                flood = mode.startswith("flood")
-                results, counts = _class_with_greedy(cluster, sessions, seconds, seed, flood)
+                results, counts = _class_with_greedy(cluster, sessions, seconds, seed, per_s)
             found["runs"][mode] = {
                 "times": load._times(results, "protocol"),
                 "greedy": counts,
@@ -676,18 +691,20 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
         lines += [""]
     if "greedy" in found:
         g = found["greedy"]
-        burst = g["burst"]
+        burst = g.get("burst")
         lines += [
             "## A greedy client",
             "",
             f"One replica behind the proxy with its default limits. {g['sessions']} protocol "
             f"sessions moving a slider every 2-5 s for {args.seconds:g} s: alone; with one more "
             "session (in its own process) changing the learning rate back to back, each change "
-            "as soon as the last run ended; and with one flooding changes as fast as its "
-            "WebSocket takes them, without reading the replies first.",
+            "as soon as the last run ended; with a script sending 50 changes a second without "
+            "waiting for the replies; and with one flooding changes as fast as its WebSocket "
+            "takes them. With and without the app's limit on runs per session "
+            "(ui/ratelimit.py, 5 a second after a burst of 10).",
             "",
             "| run | class: slider → new figure p50 / p95 | class: moves (failed sessions) "
-            "| greedy client: changes sent (per s), runs ended |",
+            "| greedy client: changes sent (per s), messages back |",
             "|---|---|---|---|",
         ]
         for mode, run in g["runs"].items():
@@ -704,19 +721,21 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
         lines += [""]
         for mode, run in g["runs"].items():
             lines += [f"- {mode}: failure: {failure}" for failure in run["failures"]]
-        lines += [
-            "",
-            f"A burst of {burst['attempts']} sessions opened at once from one address: "
-            f"{burst['opened']} opened, {burst['refused_429']} refused by the proxy with 429 "
-            f"(its limit: DL_NEW_SESSIONS_PER_10S), {burst['other']} other errors.",
-            "",
-        ]
+        lines += [""]
+        if burst:
+            lines += [
+                f"A burst of {burst['attempts']} sessions opened at once from one address: "
+                f"{burst['opened']} opened, {burst['refused_429']} refused by the proxy with 429 "
+                f"(its limit: DL_NEW_SESSIONS_PER_10S), {burst['other']} other errors.",
+                "",
+            ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["--greedy-client"]:
-        _greedy_process(sys.argv[2], float(sys.argv[3]), sys.argv[4] == "flood")
+        per_s = None if sys.argv[4] == "back-to-back" else float(sys.argv[4])
+        _greedy_process(sys.argv[2], float(sys.argv[3]), per_s)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="per step (30 s)")
@@ -730,6 +749,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--greedy-sessions", type=int, default=12, help="the class (12)")
     parser.add_argument(
         "--only", choices=("capacity", "failover", "greedy"), action="append", help="repeatable"
+    )
+    parser.add_argument(
+        "--greedy-modes",
+        type=lambda text: text.split(";"),
+        help="';'-separated subset of: " + "; ".join(GREEDY_MODES),
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -749,7 +773,9 @@ def main(argv: list[str] | None = None) -> int:
     if "failover" in only:
         found["failover"] = failover(args.pages, args.seed)
     if "greedy" in only:
-        found["greedy"] = greedy(args.greedy_sessions, args.seconds, args.seed)
+        found["greedy"] = greedy(
+            args.greedy_sessions, args.seconds, args.seed, args.greedy_modes or tuple(GREEDY_MODES)
+        )
     text = report(found, args, started_at, load_before)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -168,6 +168,7 @@ def test_every_network_scene_renders_before_and_after_the_reveal(at, scene_id):
     show(at, scene_id)
     assert at.radio(key=f"dl_lesson.answer.{scene_id}").label == scene.question
     assert not figures(at), "nothing is trained before the reveal"
+    assert any("Reveal** trains the network" in info.value for info in at.info)
     table = next(m.value for m in at.markdown if "| Setting | Value |" in m.value)
     for what, value in scene.network.settings:
         assert f"| {what} | {value} |" in table

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 import surfaces
-from ui.controls import snap_lr
+from ui.controls import FOLLOW_KEY, snap_lr
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 KAPPA = "dl_surface.quadratic.condition_number"
@@ -102,5 +102,33 @@ def test_a_stale_value_echoed_by_the_browser_does_not_undo_the_follow(at):
     assert at.session_state[LR] == followed
     at.session_state[LR] = old  # the echo, together with a further κ change
     at.select_slider(key=KAPPA).set_value(112.0).run()
+    assert at.session_state[LR] <= 2 / 113
+    assert shown_run(at, "quadratic").status != "diverged"
+
+
+def test_a_kept_fraction_does_not_drift_over_many_surface_changes(at):
+    # The fraction is the one the user set, not re-derived from each snapped value: after many
+    # κ steps the rate is exactly that fraction of the last limit, snapped once.
+    at.select_slider(key=LR).set_value(snap_lr(0.1)).run()  # 0.1/0.2 = half of 2/λmax
+    fraction = snap_lr(0.1) / 0.2
+    for kappa in (11.2, 12.6, 14.1, 15.8, 17.8, 20.0, 22.4, 25.1, 28.2, 31.6, 100.0):
+        at.select_slider(key=KAPPA).set_value(kappa).run()
+        assert at.session_state[LR] == snap_lr(fraction * 2 / kappa)
+
+
+def test_an_overlapping_run_that_stored_an_older_state_leaves_no_stale_rate(at):
+    # Runs cut short by quick presses may overlap: an older run can store what it saw after a
+    # newer one did, and the browser may send any rate it was shown since. The next run still
+    # ends on the suggestion for the surface it draws.
+    shown, stale = [], None
+    for kappa in (12.6, 15.8, 100.0):
+        at.select_slider(key=KAPPA).set_value(kappa).run()
+        shown.append(at.session_state[LR])
+        stale = stale or at.session_state[FOLLOW_KEY][LR]  # what the κ = 12.6 run stored
+    at.session_state[FOLLOW_KEY][LR] = stale  # the older run's state, stored last
+    at.session_state[LR] = shown[1]  # and the browser's echo of a later follow (κ = 15.8)
+    at.select_slider(key=KAPPA).set_value(112.0)
+    at.run()
+    assert not at.exception
     assert at.session_state[LR] <= 2 / 113
     assert shown_run(at, "quadratic").status != "diverged"

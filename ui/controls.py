@@ -330,6 +330,11 @@ def steps_estimate(choice: SurfaceChoice, name: str, start, values: dict) -> str
 #: What each followed control held when it was last drawn (see :func:`follow`). Not a control:
 #: no ``dl_`` prefix, so it stays out of the URL and :func:`ui.state.persist` skips it.
 FOLLOW_KEY = "_dl_follow"
+#: Per followed control, every value it was drawn with since the user last set it (an ordered
+#: set: a dict of value -> None). It only grows, in place, until the user sets a value: runs cut
+#: short by quick key presses may overlap and store an older :class:`_Seen` after a newer one,
+#: but none of them can take a value out of this set.
+DRAWN_KEY = "_dl_follow_drawn"
 
 
 @dataclass(frozen=True)
@@ -340,7 +345,7 @@ class _Seen:
     value: float
     touched: bool  # set by the user (slider, link, click, lesson), not by the suggestion
     limit: float | None  # GD's stability limit 2/λmax there, None where H is not a minimum's
-    replaced: tuple = ()  # values the app replaced since the user last set one (browser echoes)
+    fraction: float | None = None  # η/(2/λmax) when the user set it (a learning rate only)
 
 
 def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
@@ -351,42 +356,51 @@ def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
 
     - a value nobody set (still the suggestion) becomes the new surface's suggestion
       ``suggested()``;
-    - a learning rate the user set keeps its fraction η/(2/λmax) of the stability limit, so a
-      step chosen past the limit on purpose stays past it;
+    - a learning rate the user set keeps the fraction η/(2/λmax) of the stability limit it had
+      when the user set it, so a step chosen past the limit on purpose stays past it;
     - anything else the user set stays.
+
+    The new value depends only on the surface and on what the user last set (the suggestion,
+    or the fraction), never on the chain of runs in between: a run cut short cannot leave a
+    stale value for the next one.
+
+    Quick key presses cut runs short, and the browser then sends back the value it last saw,
+    which the app may have replaced since. Such an *echo* (a value drawn since the user last
+    set one, see :data:`DRAWN_KEY`) is not the user's choice. Streamlit's ``on_change`` cannot
+    tell them apart: it compares the browser's value with the last run's, and an echo differs
+    from it just as a real change does.
 
     Returns the sentence that reports the change ("" when nothing changed); the caller shows
     it at the top of the page (:func:`ui.state.note`).
     """
     change = ""
     seen_by_key = st.session_state.setdefault(FOLLOW_KEY, {})
+    drawn = st.session_state.setdefault(DRAWN_KEY, {}).setdefault(key, {})
     seen = seen_by_key.get(key)
     value = st.session_state[key]
     limit = _stability_limit(choice, start) if what == "learning rate" else None
-    # A browser that missed the run which changed the value sends the old one back with its
-    # next rerun (quick key presses on a slider interrupt runs): that echo is not the user's.
-    # Quick presses interrupt several runs, so the echo may be any value replaced since.
-    echo = seen is not None and value != seen.value and value in seen.replaced
-    replaced = seen.replaced if seen is not None and (echo or value == seen.value) else ()
-    if seen is None or (seen.surface != choice and value != seen.value and not echo):
-        touched = value != suggested()  # first sight, or set from outside (a lesson, a link)
+    echo = seen is not None and value != seen.value and value in drawn
+    if echo:  # as if the browser had sent the value it was last given
+        value = seen.value
+        set_value(key, value)
+    if seen is None or value != seen.value:
+        # First sight, or set by the user: the slider, or from outside (a lesson, a link, a
+        # click on the phase map), possibly together with the surface.
+        touched = value != suggested() if seen is None or seen.surface != choice else True
+        fraction = value / limit if touched and limit else None
+        drawn.clear()
     elif seen.surface == choice:
-        if echo:
-            set_value(key, seen.value)
-            value = seen.value
-        touched = seen.touched or value != seen.value
+        touched, fraction = seen.touched, seen.fraction
     else:  # the surface changed under a value the user kept: give it its meaning back
-        touched = seen.touched
+        touched, fraction = seen.touched, seen.fraction
         if not touched:
             new, why = suggested(), "the suggested value for this surface"
-        elif seen.limit and limit:
-            fraction = seen.value / seen.limit
+        elif fraction is not None and limit:
             new = snap_lr(fraction * limit)
             why = f"still {format_number(fraction)} × the stability limit 2/λmax"
         else:
             new, why = seen.value, ""
         if new != value:
-            replaced = (*replaced, value)[-32:]
             set_value(key, new)
             change = (
                 f"{what.capitalize()} {format_number(seen.value)} → {format_number(new)}: "
@@ -394,7 +408,10 @@ def follow(key: str, choice: SurfaceChoice, suggested, start, what: str) -> str:
                 + (f" (2/λmax is now {format_number(limit)})." if limit else ".")
             )
             value = new
-    seen_by_key[key] = _Seen(choice, value, touched, limit, replaced)
+    drawn[value] = None
+    while len(drawn) > 256:  # bounded: the oldest go first
+        del drawn[next(iter(drawn))]
+    seen_by_key[key] = _Seen(choice, value, touched, limit, fraction)
     return change
 
 

@@ -480,6 +480,11 @@ def setup_view(scene: lessons.Scene, teacher: bool) -> None:
                 "| Setting | Value |\n|---|---|\n"
                 + "\n".join(f"| {what} | {value} |" for what, value in scene.network.settings)
             )
+            st.info(
+                "Nothing is trained yet: **Reveal** trains the network (a second or two) and "
+                "draws what it did.",
+                icon=":material/model_training:",
+            )
         else:
             st.plotly_chart(
                 setup_figure(scene.id, height),
