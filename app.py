@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from ui import preload, ratelimit, share, state, style
+from ui import preload, ratelimit, reconnect, share, state, style
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
 state.persist()
 # A session rerunning faster than a person can (a script) waits; the others' threads run.
 ratelimit.pace()
+# After a lost WebSocket (a replica died) the page reruns by itself on the next replica.
+reconnect.rerun_on_reconnect()
 # The link keeps its place in the sidebar while the page runs (no jump on rerun).
 share.reserve()
 style.inject()

@@ -17,7 +17,9 @@ Not a CI test (nothing asserts a time). One run measures, in headless Chromium o
   stops × 300 steps, and the time to compute that batch (:func:`optimizers.paths.lr_paths`).
 
 ``--peer PATH`` measures another Streamlit app the same way (cold start and slider changes;
-``--peer-slider`` names its slider) and prints the ratios peer / Descent Lab. Medians (and 90th
+``--peer-slider`` names its slider) and prints the ratios peer / Descent Lab. The two apps'
+slider changes take turns (ours, the peer's, ours, …, both servers up), so a copy of ``main``
+as the peer is an A/B of a change under the same load. Medians (and 90th
 percentiles) of repeated samples: the machine is shared, so run it when it is quiet. Writes
 ``bench/browser_results.md``.
 """

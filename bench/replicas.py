@@ -50,6 +50,7 @@ from tests.helpers import (  # noqa: E402
     stop_server,
     wait_until_healthy,
 )
+from ui import ratelimit  # noqa: E402
 
 HAPROXY_CFG = ROOT / "deploy" / "haproxy.cfg"
 RESULTS = ROOT / "bench" / "replicas_results.md"
@@ -163,14 +164,26 @@ def kill(process: subprocess.Popen) -> None:
 
 # ----- a page in the browser (Playwright's sync API) ----------------------------------------------
 #: The figure's data (load.py's signature), the URL, how many figures the page has received
-#: (load.py's websocket probe must be installed) and whether the page is idle with a chart.
+#: (load.py's websocket probe must be installed), whether the page is idle with a chart, and
+#: the wall-clock times (s) its WebSockets opened (OPENS_JS must be installed).
 PAGE_STATE_JS = f"""() => ({{
   signature: ({load.SIGNATURE_JS})(),
   url: location.href,
   figures: window.__loadProbe.figures.length,
   idle: ({load.IDLE_JS})(),
+  opens: window.__opens || [],
 }})"""
-RERUN_EVERY_S = 2.0
+#: Records when each of the page's WebSockets opens (wall clock, s), to time a reconnect.
+OPENS_JS = """(() => {
+  const opens = window.__opens = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('open', () => opens.push(Date.now() / 1000));
+    }
+  };
+})()"""
 
 
 def sticky_replica(context) -> str | None:
@@ -178,39 +191,44 @@ def sticky_replica(context) -> str | None:
     return next((c["value"] for c in context.cookies() if c["name"] == STICKY_COOKIE), None)
 
 
-def recover_pages(pages: list[tuple], deadline: float) -> list[tuple[float | None, float | None]]:
+def recover_pages(
+    pages: list[tuple], deadline: float, press_r_after_s: float | None = None
+) -> list[tuple[float | None, float | None, bool]]:
     """Wait until each ``(page, context, survivor, before)`` is connected again through the
-    proxy, pinned to ``survivor``, and a run there has drawn its figure. Returns, per page, the
-    monotonic times it was connected again and had its figure (None if not by ``deadline``).
+    proxy, pinned to ``survivor``, and a run there has drawn its figure. Returns, per page,
+    the wall-clock time (``time.time()``) its WebSocket opened again, the monotonic time it had
+    its figure (None if not by ``deadline``), and whether it needed the R key for that.
     The pages are watched together.
 
-    Streamlit's frontend does not rerun the script when its WebSocket reconnects (it takes the
-    server for the one it had, which keeps sessions for a while), so a page keeps showing its
-    last view, and the survivor's new session builds it again on the next rerun from what the
-    page sends: the URL's query string and the widgets' values. A student's next move does
-    that; here each page asks for a rerun with Streamlit's "R" shortcut, changing nothing, so
-    the new figure can be compared with the old one.
+    The app reruns by itself when its WebSocket reconnects (ui/reconnect.py), so the page
+    rebuilds its view on the survivor from what it sends: the URL's query string and the
+    widgets' values. Only a page connected to the survivor for ``press_r_after_s`` without a
+    new figure is given Streamlit's "R" shortcut (a rerun changing nothing, as a student's
+    next move would); with None, never.
     """
     connected: list[float | None] = [None] * len(pages)
     back: list[float | None] = [None] * len(pages)
-    asked: list[float | None] = [None] * len(pages)
+    pressed = [False] * len(pages)
+    since: list[float | None] = [None] * len(pages)
     while time.monotonic() < deadline and None in back:
         for i, (page, context, survivor, before) in enumerate(pages):
             if back[i] is not None:
                 continue
             state = page.evaluate(PAGE_STATE_JS)
+            if len(state["opens"]) > len(before["opens"]):
+                connected[i] = state["opens"][len(before["opens"])]
             if state["figures"] > before["figures"] and state["idle"]:
                 back[i] = time.monotonic()
                 continue
             if state["idle"] and sticky_replica(context) == survivor:
-                connected[i] = connected[i] or time.monotonic()
-                if asked[i] is None or time.monotonic() - asked[i] > RERUN_EVERY_S:
+                since[i] = since[i] or time.monotonic()
+                if press_r_after_s is not None and time.monotonic() - since[i] > press_r_after_s:
                     page.bring_to_front()
                     page.evaluate("() => document.activeElement && document.activeElement.blur()")
                     page.keyboard.press("r")
-                    asked[i] = time.monotonic()
+                    pressed[i], since[i] = True, time.monotonic()
         time.sleep(0.1)
-    return list(zip(connected, back, strict=True))
+    return list(zip(connected, back, pressed, strict=True))
 
 
 def open_page(browser, base: str, lr_stops_left: int):
@@ -218,6 +236,7 @@ def open_page(browser, base: str, lr_stops_left: int):
     the default (so that each page has settings of its own). Returns (page, context, state)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.add_init_script(load.PROBE_JS)
+    context.add_init_script(OPENS_JS)
     page = context.new_page()
     page.goto(base + "/", timeout=load.LOAD_TIMEOUT_S * 1000)
     page.wait_for_function(load.IDLE_JS, timeout=load.LOAD_TIMEOUT_S * 1000, polling=100)
@@ -352,6 +371,11 @@ def sustained(steps: list[dict]) -> float:
 
 
 # ----- failover -----------------------------------------------------------------------------------
+#: A page connected to the survivor this long without a new figure is given the R key (and
+#: counted): the app should have rerun by itself on reconnecting.
+PRESS_R_AFTER_S = 10.0
+
+
 def failover(pages: int, seed: int) -> dict:
     """``pages`` Chromium pages on two replicas, each with its own learning rate; the replica
     with the most pages is killed; the pages on it must come back on the other with the same
@@ -372,16 +396,18 @@ def failover(pages: int, seed: int) -> dict:
             others = [o for o, replica in zip(opened, on, strict=True) if replica != victim]
             print(f"failover: {len(affected)} of {pages} pages on {victim}; killing it", flush=True)
             kill(cluster.replicas[int(victim[1:]) - 1])
-            killed_at = time.monotonic()
+            killed_at, killed_wall = time.monotonic(), time.time()
             back = recover_pages(
                 [(page, context, survivor, before) for page, context, before in affected],
                 killed_at + 60,
+                press_r_after_s=PRESS_R_AFTER_S,
             )
             recovered, same, times, reconnects, failures = 0, 0, [], [], []
-            for (page, _, before), (reconnected, at) in zip(affected, back, strict=True):
+            needed_r = sum(pressed for _, _, pressed in back)
+            for (page, _, before), (reconnected, at, _) in zip(affected, back, strict=True):
                 state = page.evaluate(PAGE_STATE_JS)
                 if reconnected is not None:
-                    reconnects.append(reconnected - killed_at)
+                    reconnects.append(reconnected - killed_wall)
                 if at is None:
                     failures.append(f"not back after 60 s: {page.evaluate(load.STATE_JS)}")
                     continue
@@ -406,6 +432,7 @@ def failover(pages: int, seed: int) -> dict:
         "pages": pages,
         "affected": len(affected),
         "recovered": recovered,
+        "needed_r": needed_r,
         "same_settings": same,
         "settings_lost": len(affected) - same,
         "reconnect_p50_s": load.percentile(reconnects, 0.5),
@@ -420,7 +447,7 @@ def failover(pages: int, seed: int) -> dict:
 
 
 # ----- a greedy client ----------------------------------------------------------------------------
-async def _greedy(base: str, stop: asyncio.Event, counts: dict, flood: bool = True) -> None:
+async def _greedy(base: str, stop: asyncio.Event, counts: dict, per_s: float | None) -> None:
     """One session sending learning-rate changes as fast as it can (a student's script):
     ``flood``, as fast as its WebSocket takes them, reading the replies without waiting for
     them; otherwise back to back, each as soon as the run of the last one has ended."""
@@ -428,7 +455,7 @@ async def _greedy(base: str, stop: asyncio.Event, counts: dict, flood: bool = Tr
     await client.open()
     slider = client.sliders[load.SLIDER_KEYS["Learning rate"]]
     options = list(slider.options)
-    if not flood:
+    if per_s is None:
         try:
             index = options.index(slider.raw_value[0])
             while not stop.is_set() and counts["sent"] < 1_000_000:
@@ -453,13 +480,14 @@ async def _greedy(base: str, stop: asyncio.Event, counts: dict, flood: bool = Tr
             index = (index + 7) % len(options)
             await client.websocket.send(client.rerun_request(slider.id, options[index]))
             counts["sent"] += 1
-            await asyncio.sleep(0)  # let the class's sessions run in this loop too
+            # A flood (per_s infinite) only lets the replies' reader run; a paced script waits.
+            await asyncio.sleep(1 / per_s if math.isfinite(per_s) else 0)
     finally:
         reader.cancel()
         await client.close()
 
 
-def _greedy_process(base: str, seconds: float, flood: bool) -> None:
+def _greedy_process(base: str, seconds: float, per_s: float | None) -> None:
     """``python bench/replicas.py --greedy-client BASE SECONDS``: the greedy client in its own
     process (as it would be on its own laptop), so that it does not slow the load generator's
     sessions; prints its counts as JSON."""
@@ -470,18 +498,21 @@ def _greedy_process(base: str, seconds: float, flood: bool) -> None:
         loop.call_later(seconds, stop.set)
         loop.add_signal_handler(signal.SIGTERM, stop.set)  # the class is done: report
         started = time.monotonic()
-        await _greedy(base, stop, counts, flood)
+        await _greedy(base, stop, counts, per_s)
         counts["per_s"] = counts["sent"] / max(time.monotonic() - started, 1e-9)
         return counts
 
     print(json.dumps(asyncio.run(run())))
 
 
-def _class_with_greedy(cluster: Cluster, sessions: int, seconds: float, seed: int, mode: str):
+def _class_with_greedy(
+    cluster: Cluster, sessions: int, seconds: float, seed: int, per_s: float | None
+):
     """The class's drive, with the greedy client running in another process meanwhile (from
     the start of the class's arrival to past the end of its sliding)."""
     log = LOGS / f"greedy-{dt.datetime.now():%H%M%S}.log"
-    command = [sys.executable, __file__, "--greedy-client", cluster.base, f"{seconds + 60:g}", mode]
+    command = [sys.executable, __file__, "--greedy-client", cluster.base, f"{seconds + 60:g}"]
+    command.append("back-to-back" if per_s is None else f"{per_s:g}")
     with log.open("w") as errors:
         greedy_client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
         try:
@@ -525,13 +556,32 @@ async def _burst(base: str, attempts: int) -> dict:
     return {"attempts": attempts, "opened": len(opened), "refused_429": refused, "other": other}
 
 
-def greedy(sessions: int, seconds: float, seed: int) -> dict:
+#: The greedy clients: changes per second (None: each as soon as the last run ended; inf: as
+#: fast as the WebSocket takes them), and whether the app's run limit is on.
+GREEDY_MODES = {
+    "alone": (None, True),
+    "back-to-back": (None, True),
+    "script at 50/s": (50.0, True),
+    "script at 50/s, app's limit off": (50.0, False),
+    "flood": (math.inf, True),
+    "flood, app's limit off": (math.inf, False),
+}
+
+
+def greedy(sessions: int, seconds: float, seed: int, modes=tuple(GREEDY_MODES)) -> dict:
     """One replica behind the proxy (default limits): the class alone, the class with one
     greedy client (back to back, then flooding), and a burst of sessions from one address.
     A fresh cluster for each, so that one's harm does not carry into the next."""
     found: dict = {"sessions": sessions, "runs": {}}
-    for mode in ("alone", "back-to-back", "flood"):
-        cluster = start_cluster(1, f"greedy-{mode}")
+    for mode in modes:
+        per_s, limit_on = GREEDY_MODES[mode]
+        # The app's per-session limit on runs (ui/ratelimit.py) is on unless turned off.
+        if not limit_on:
+            os.environ[ratelimit.RATE_ENV] = "0"
+        else:
+            os.environ.pop(ratelimit.RATE_ENV, None)
+        cluster = start_cluster(1, f"greedy-{mode.split(',')[0]}")
+        os.environ.pop(ratelimit.RATE_ENV, None)
         try:
             if mode == "alone":
                 results, _, _ = asyncio.run(
@@ -539,7 +589,7 @@ def greedy(sessions: int, seconds: float, seed: int) -> dict:
                 )
                 counts = None
             else:
-                results, counts = _class_with_greedy(cluster, sessions, seconds, seed, mode)
+                results, counts = _class_with_greedy(cluster, sessions, seconds, seed, per_s)
             found["runs"][mode] = {
                 "times": load._times(results, "protocol"),
                 "greedy": counts,
@@ -613,9 +663,10 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
             f"{f['pages']} Chromium pages through the proxy on two replicas, each with its own "
             "learning rate (in its URL); the replica holding more pages killed with SIGKILL. "
             "Streamlit's frontend reconnects by itself (the proxy sends the dead replica's "
-            "cookie to the survivor) but does not rerun the script on reconnecting, so each page "
-            "then asks for one rerun (the R shortcut, as a student's next move would): the "
-            "survivor's new session rebuilds the view from the URL and the widgets' values. "
+            "cookie to the survivor) and the app reruns on reconnecting (ui/reconnect.py): the "
+            "survivor's new session rebuilds the view from the URL and the widgets' values, "
+            "with no key pressed (a page still without its figure "
+            f"{PRESS_R_AFTER_S:g} s after reconnecting would get the R shortcut, counted below). "
             "Recovered = pinned to the survivor with a new figure drawn from a run there; same "
             "settings = the same URL and the same figure data (every number of every trace) as "
             "before the kill. Time to recover: from the kill.",
@@ -624,6 +675,7 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
             "|---|---|---|",
             f"| sessions affected (on the killed replica) | {f['affected']} of {f['pages']} | |",
             f"| recovered on the survivor | {f['recovered']} of {f['affected']} | all |",
+            f"| … of which needed the R key | {f['needed_r']} | 0 |",
             f"| with identical settings (URL and figure data) | {f['same_settings']} of "
             f"{f['affected']} | all; 0 settings lost |",
             f"| kill → page connected to the survivor, p50 / p95 | "
@@ -639,18 +691,20 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
         lines += [""]
     if "greedy" in found:
         g = found["greedy"]
-        burst = g["burst"]
+        burst = g.get("burst")
         lines += [
             "## A greedy client",
             "",
             f"One replica behind the proxy with its default limits. {g['sessions']} protocol "
             f"sessions moving a slider every 2-5 s for {args.seconds:g} s: alone; with one more "
             "session (in its own process) changing the learning rate back to back, each change "
-            "as soon as the last run ended; and with one flooding changes as fast as its "
-            "WebSocket takes them, without reading the replies first.",
+            "as soon as the last run ended; with a script sending 50 changes a second without "
+            "waiting for the replies; and with one flooding changes as fast as its WebSocket "
+            "takes them. With and without the app's limit on runs per session "
+            "(ui/ratelimit.py, 5 a second after a burst of 10).",
             "",
             "| run | class: slider → new figure p50 / p95 | class: moves (failed sessions) "
-            "| greedy client: changes sent (per s), runs ended |",
+            "| greedy client: changes sent (per s), messages back |",
             "|---|---|---|---|",
         ]
         for mode, run in g["runs"].items():
@@ -667,19 +721,21 @@ def report(found: dict, args, started_at: str, load_before: str) -> str:
         lines += [""]
         for mode, run in g["runs"].items():
             lines += [f"- {mode}: failure: {failure}" for failure in run["failures"]]
-        lines += [
-            "",
-            f"A burst of {burst['attempts']} sessions opened at once from one address: "
-            f"{burst['opened']} opened, {burst['refused_429']} refused by the proxy with 429 "
-            f"(its limit: DL_NEW_SESSIONS_PER_10S), {burst['other']} other errors.",
-            "",
-        ]
+        lines += [""]
+        if burst:
+            lines += [
+                f"A burst of {burst['attempts']} sessions opened at once from one address: "
+                f"{burst['opened']} opened, {burst['refused_429']} refused by the proxy with 429 "
+                f"(its limit: DL_NEW_SESSIONS_PER_10S), {burst['other']} other errors.",
+                "",
+            ]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None and sys.argv[1:2] == ["--greedy-client"]:
-        _greedy_process(sys.argv[2], float(sys.argv[3]), sys.argv[4] == "flood")
+        per_s = None if sys.argv[4] == "back-to-back" else float(sys.argv[4])
+        _greedy_process(sys.argv[2], float(sys.argv[3]), per_s)
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="per step (30 s)")
@@ -693,6 +749,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--greedy-sessions", type=int, default=12, help="the class (12)")
     parser.add_argument(
         "--only", choices=("capacity", "failover", "greedy"), action="append", help="repeatable"
+    )
+    parser.add_argument(
+        "--greedy-modes",
+        type=lambda text: text.split(";"),
+        help="';'-separated subset of: " + "; ".join(GREEDY_MODES),
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
@@ -712,7 +773,9 @@ def main(argv: list[str] | None = None) -> int:
     if "failover" in only:
         found["failover"] = failover(args.pages, args.seed)
     if "greedy" in only:
-        found["greedy"] = greedy(args.greedy_sessions, args.seconds, args.seed)
+        found["greedy"] = greedy(
+            args.greedy_sessions, args.seconds, args.seed, args.greedy_modes or tuple(GREEDY_MODES)
+        )
     text = report(found, args, started_at, load_before)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -13,7 +13,8 @@ The tests check the stated answer against the first and every claim against the 
 scene cannot say something the library does not do.
 
 Adding a scene is adding data in one place: a :class:`Scene` in a module's ``SCENES`` tuple
-(:mod:`lessons.surface_scenes` for the 2-D surfaces); a new module of scenes is one more entry
+(:mod:`lessons.surface_scenes` for the 2-D surfaces, :mod:`lessons.network_scenes` for
+small neural networks); a new module of scenes is one more entry
 in :data:`MODULES` below.
 
 Plain NumPy, no Streamlit:
@@ -29,7 +30,7 @@ True
 
 from __future__ import annotations
 
-from lessons import surface_scenes
+from lessons import network_scenes, surface_scenes
 from lessons.glossary import GLOSSARY
 from lessons.measures import (
     adagrad_effective_steps,
@@ -47,6 +48,7 @@ from lessons.scene import (
     START_MARKER,
     Claim,
     Judge,
+    NetworkLesson,
     Outcome,
     Scene,
     check_claims,
@@ -57,7 +59,7 @@ from lessons.scene import (
 from lessons.sources import SEEDS, cite
 
 #: The modules of scenes, in teaching order: each has a ``SCENES`` tuple.
-MODULES = (surface_scenes,)
+MODULES = (surface_scenes, network_scenes)
 
 #: Every scene, in teaching order.
 SCENES: tuple[Scene, ...] = tuple(scene for module in MODULES for scene in module.SCENES)
@@ -93,6 +95,7 @@ __all__ = [
     "START_MARKER",
     "Claim",
     "Judge",
+    "NetworkLesson",
     "Outcome",
     "Scene",
     "adagrad_effective_steps",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import optimizers
 import surfaces
@@ -40,6 +41,27 @@ class Claim:
     statement: str
     holds: bool
     evidence: str
+
+
+@dataclass(frozen=True)
+class NetworkLesson:
+    """What a scene on a neural network trains instead of 2-D runs (its ``runs`` are empty).
+
+    Attributes
+    ----------
+    kind : str
+        Which figure :func:`viz.scenes.network_figure` draws of it: ``"zero_init"``,
+        ``"standardization"`` or ``"edge_of_stability"``.
+    compute : callable
+        ``compute() -> tuple``: the experiment's results, trained by the library (cached by
+        the scene's module); the judges read them where a surface scene's read trajectories.
+    settings : tuple of (what, value)
+        The experiment's settings, for the setup and "The runs in detail".
+    """
+
+    kind: str
+    compute: Callable[[], tuple[Any, ...]]
+    settings: tuple[tuple[str, str], ...]
 
 
 Judge = Callable[[Sequence[RunSpec], Sequence[optimizers.Trajectory]], Outcome]
@@ -82,6 +104,9 @@ class Scene:
     claims : callable
         ``claims(runs, trajectories) -> tuple of Claim``: the explanation's judge, one
         :class:`Claim` per numerical or directional statement of ``explanation`` and ``idea``.
+    network : NetworkLesson, optional
+        A scene on a neural network: ``runs`` is empty and the judges get the results of
+        ``network.compute()`` as their ``trajectories``.
 
     ``setup`` may contain :data:`START_MARKER`: the page replaces it with the words that
     describe the start marker its figure draws (the figure decides, the text follows).
@@ -102,6 +127,7 @@ class Scene:
     playground: int = 0
     curvature_note: bool = False
     claims: ClaimsJudge | None = None
+    network: NetworkLesson | None = None
 
     def explain(self, trajectories: Sequence[optimizers.Trajectory] | None = None) -> str:
         """The explanation's Markdown, with the numbers of ``trajectories`` (run if omitted)."""
@@ -141,7 +167,9 @@ def curvature_note(scene: Scene) -> str:
 
 
 def run_scene(scene: Scene) -> tuple[optimizers.Trajectory, ...]:
-    """Every run of ``scene``, computed by the library."""
+    """Every run of ``scene``, computed by the library (a network scene: its experiment)."""
+    if scene.network is not None:
+        return scene.network.compute()
     return tuple(run_.run() for run_ in scene.runs)
 
 

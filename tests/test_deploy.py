@@ -279,6 +279,7 @@ def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view():
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             context.add_init_script(load.PROBE_JS)
+            context.add_init_script(replicas.OPENS_JS)
             page = context.new_page()
             page.goto(cluster.base + "/", timeout=120_000)
             page.wait_for_function(load.IDLE_JS, timeout=120_000, polling=100)
@@ -298,8 +299,9 @@ def test_a_page_whose_replica_dies_comes_back_on_the_other_with_the_same_view():
 
             replicas.kill(cluster.replicas[int(on[1:]) - 1])
             killed_at = time.monotonic()
-            ((_, back_at),) = replicas.recover_pages(
-                [(page, context, survivor, before)], killed_at + 60
+            # No key pressed: the app reruns by itself on reconnecting (ui/reconnect.py).
+            ((_, back_at, _),) = replicas.recover_pages(
+                [(page, context, survivor, before)], killed_at + 60, press_r_after_s=None
             )
             shots = ROOT / "test-artifacts" / "screenshots"
             shots.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import streamlit as st
 
 import lessons
 import optimizers
-from ui import compute, controls
+from ui import compute, controls, style
 from ui.state import default, set_value
 from viz import scenes as scene_figures
 from viz.animation import path_figure_dict
@@ -157,6 +157,19 @@ TEACHER_CSS = f"""
 """
 
 
+#: Every mode: a lesson chart narrower than the path figure's legend width gives its title's
+#: room to the legend's second row (three runs and the minimum at 1024×768), as the
+#: Playground does (ui/style.py); the page's header names the scene, its setup the surface.
+LESSON_CSS = f"""
+<style>
+[class*="st-key-lesson_chart"] {{ container-type: inline-size; }}
+@container (max-width: {style.NARROW_CHART_PX}px) {{
+  [class*="st-key-lesson_chart"] .g-gtitle {{ display: none; }}
+}}
+</style>
+"""
+
+
 def answer_key(scene: lessons.Scene) -> str:
     return f"dl_lesson.answer.{scene.id}"
 
@@ -209,25 +222,40 @@ def path_figure(runs: tuple[optimizers.RunSpec, ...], height: int = 620):
     return DictFigure(encode_arrays(scene_figures.from_step_zero(spec)))
 
 
+def results(scene: lessons.Scene) -> tuple:
+    """The scene's runs from the shared trajectory cache; a network scene's experiment
+    (trained once and cached by :mod:`lessons.network_scenes`)."""
+    if scene.network is not None:
+        return lessons.run_scene(scene)
+    return tuple(compute.run(run) for run in scene.runs)
+
+
+@st.cache_data(max_entries=8, show_spinner="Training the network…")
+def network_figure(scene_id: str):
+    """A network scene's figure (:func:`viz.scenes.network_figure`) of its results."""
+    scene = lessons.get(scene_id)
+    return scene_figures.network_figure(scene, results(scene)).to_dict()
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def explanation(scene_id: str) -> str:
     """The scene's explanation with the numbers of its (cached) runs."""
     scene = lessons.get(scene_id)
-    return scene.explain([compute.run(run) for run in scene.runs])
+    return scene.explain(results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def claims(scene_id: str) -> tuple[lessons.Claim, ...]:
     """Each claim of the scene's explanation, checked against its (cached) runs."""
     scene = lessons.get(scene_id)
-    return lessons.check_claims(scene, [compute.run(run) for run in scene.runs])
+    return lessons.check_claims(scene, results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def outcome(scene_id: str) -> lessons.Outcome:
     """What the library did in scene ``scene_id`` (from the cached trajectories)."""
     scene = lessons.get(scene_id)
-    return lessons.outcome(scene, [compute.run(run) for run in scene.runs])
+    return lessons.outcome(scene, results(scene))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -294,6 +322,8 @@ def next_button(where, scene: lessons.Scene) -> None:
 
 
 def playground_button(where, scene: lessons.Scene) -> None:
+    if scene.network is not None:  # a network, not a 2-D run: nothing to load there
+        return
     if where.button(
         "Open in the Playground",
         key=PLAYGROUND,
@@ -358,7 +388,7 @@ def header(scene: lessons.Scene, teacher: bool) -> None:
     """Teacher mode: big type, the sidebar folded away and the controls on the page.
     Otherwise the page title and a line on how it works."""
     if teacher:
-        st.html(TEACHER_CSS)
+        st.html(LESSON_CSS + TEACHER_CSS)
         teacher_bar(scene)
         # The title and the shortcuts share a row: the chart below gets the window's height.
         title, hint = st.columns([3, 2], vertical_alignment="center")
@@ -366,6 +396,7 @@ def header(scene: lessons.Scene, teacher: bool) -> None:
         with hint.container(key=KEYS_HINT):
             st.caption(SHORTCUTS)
         return
+    st.html(LESSON_CSS)
     st.title("Lessons")
     st.caption(
         "Read the setup, answer the question, then press **Reveal** to run it. "
@@ -444,20 +475,32 @@ def setup_view(scene: lessons.Scene, teacher: bool) -> None:
                 reveal_button(scene)
     height = 460 if several else (640 if teacher else 520)
     with right if not several else st.container():
-        st.plotly_chart(
-            setup_figure(scene.id, height),
-            key=f"lesson_setup.{scene.id}",
-            theme=None,
-            width="stretch",
-            # Teacher mode: the chart fills the window's height below the title (TEACHER_CSS).
-            height="stretch" if teacher else "content",
-        )
+        if scene.network is not None:  # nothing to draw before training: its settings
+            st.markdown(
+                "| Setting | Value |\n|---|---|\n"
+                + "\n".join(f"| {what} | {value} |" for what, value in scene.network.settings)
+            )
+            st.info(
+                "Nothing is trained yet: **Reveal** trains the network (a second or two) and "
+                "draws what it did.",
+                icon=":material/model_training:",
+            )
+        else:
+            st.plotly_chart(
+                setup_figure(scene.id, height),
+                key=f"lesson_setup.{scene.id}",
+                theme=None,
+                width="stretch",
+                # Teacher mode: the chart fills the window's height below the title
+                # (TEACHER_CSS).
+                height="stretch" if teacher else "content",
+            )
     if several:
         with right:
             question(scene)
             if not teacher:
                 reveal_button(scene)
-    if not teacher:
+    if not teacher and scene.network is None:
         with st.expander("The runs in detail"):
             st.dataframe(run_table(scene), hide_index=True, width="stretch")
 
@@ -503,6 +546,15 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
             reveal_button(scene)
         verdict(scene, result)
         chart_columns = [st.container() for _ in groups]
+    if scene.network is not None:  # a network scene: its experiment's figure, no 2-D paths
+        st.plotly_chart(
+            network_figure(scene.id),
+            key=f"lesson_chart.{scene.id}.0",
+            theme=None,
+            width="stretch",
+            # Teacher mode: the chart fills the window's height below the title (TEACHER_CSS).
+            height="stretch" if teacher else "content",
+        )
     for index, (runs, column) in enumerate(zip(groups, chart_columns, strict=True)):
         column.plotly_chart(
             path_figure(runs, 620),
@@ -536,7 +588,10 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
                     for claim in claims(scene.id)
                 )
             )
-        st.caption("The runs play from step 0 after the reveal; press ▶ under a chart to replay.")
+        if scene.network is None:
+            st.caption(
+                "The runs play from step 0 after the reveal; press ▶ under a chart to replay."
+            )
 
 
 def glossary() -> None:

@@ -20,6 +20,8 @@ one call app.py makes at the top of every run.
 
 from __future__ import annotations
 
+import math
+import os
 import time
 from typing import NamedTuple
 
@@ -27,6 +29,9 @@ import streamlit as st
 
 from ui import state
 
+#: The environment variable a deployment sets to change :data:`RATE` (0 turns the limit off,
+#: as bench/replicas.py does to measure the app without it).
+RATE_ENV = "DESCENT_LAB_RUNS_PER_S"
 #: The bucket's place in ``st.session_state`` (no ``dl_`` prefix: not a control, not in the URL).
 KEY = "_dl_run_bucket"
 #: Runs per second a session sustains without waiting: several times a human's pace.
@@ -35,7 +40,7 @@ RATE = 5.0
 BURST = 10.0
 #: Waiting runs in a row before the page says it is slowing down (≈ 2 s at ``RATE``).
 NOTICE_AFTER = 10
-NOTICE = "Too many changes per second — slowing down (at most 5 a second)."
+NOTICE = "Too many changes per second — slowing down."
 
 #: Read by :func:`pace`; tests replace them (a clock they move, a sleep that only records).
 clock = time.monotonic
@@ -123,9 +128,12 @@ def pace() -> float:
     Called once at the top of every run in app.py, after :func:`ui.state.persist` (the notice
     uses the top-of-page box it makes). Returns the seconds waited.
     """
+    rate = _rate()
+    if rate <= 0:
+        return 0.0
     now = clock()
     bucket = st.session_state.get(KEY)
-    bucket, wait, notice = take(bucket if isinstance(bucket, Bucket) else full(now), now)
+    bucket, wait, notice = take(bucket if isinstance(bucket, Bucket) else full(now), now, rate)
     st.session_state[KEY] = bucket
     if notice:
         state.note(NOTICE)
@@ -134,3 +142,12 @@ def pace() -> float:
         # changes that arrive during the wait are folded into the next run by Streamlit.
         sleep(wait)
     return wait
+
+
+def _rate() -> float:
+    """:data:`RATE`, or the deployment's ``DESCENT_LAB_RUNS_PER_S`` if it is a number."""
+    try:
+        rate = float(os.environ.get(RATE_ENV, RATE))
+    except ValueError:
+        return RATE
+    return rate if math.isfinite(rate) else RATE

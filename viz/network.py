@@ -419,3 +419,59 @@ def eos_figure(losses, sharpness, lr: float) -> go.Figure:
     _legend_below(fig, [trace.name for trace in fig.data])
     fig.update_layout(height=PANEL_HEIGHT + 160)
     return fig
+
+
+def hidden_units_figure(runs, labels, units) -> go.Figure:
+    """Zero initialization against a random start: the training loss per epoch (left) and
+    every hidden unit's two incoming weights (w₁, w₂) at the end of each run (right), one
+    marker per unit; units that stayed identical sit on one point.
+
+    ``units`` holds, per run, an array (units, ≥ 2) whose first two columns are the weights.
+    """
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=("Training loss per epoch", "Hidden units' weights at the end"),
+        horizontal_spacing=0.14,
+    )
+    for index, (run, label, unit) in enumerate(zip(runs, labels, units, strict=True)):
+        color, symbol = path_color(index), OPTIMIZER_SYMBOLS[index % len(OPTIMIZER_SYMBOLS)]
+        dash = ("solid", "dash")[index % 2]
+        fig.add_trace(
+            go.Scatter(
+                x=np.arange(run.epochs + 1),
+                y=run.train_loss,
+                mode="lines+markers",
+                name=f"{label}: loss",
+                line={"color": color, "dash": dash, "width": 3},
+                marker={"symbol": symbol, "size": 8, "maxdisplayed": 12},
+                hovertemplate=f"{label}: epoch %{{x}}, loss %{{y:.4g}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        distinct = len(np.unique(np.round(unit[:, :2], 12), axis=0))
+        fig.add_trace(
+            go.Scatter(
+                x=unit[:, 0],
+                y=unit[:, 1],
+                mode="markers",
+                name=f"{label}: {len(unit)} units on {distinct} point"
+                + ("" if distinct == 1 else "s"),
+                marker={
+                    "symbol": symbol,
+                    "size": 12,
+                    "color": color,
+                    "line": {"color": "#111111", "width": 1},
+                },
+                hovertemplate=f"{label}: w₁ %{{x:.3g}}, w₂ %{{y:.3g}}<extra></extra>",
+            ),
+            row=1,
+            col=2,
+        )
+    fig.update_xaxes(title_text="epoch", row=1, col=1)
+    fig.update_yaxes(title_text="training loss", row=1, col=1)
+    fig.update_xaxes(title_text="weight from x₁", row=1, col=2)
+    fig.update_yaxes(title_text="weight from x₂", row=1, col=2)
+    _legend_below(fig, [trace.name for trace in fig.data])
+    return fig

@@ -2,6 +2,8 @@
 
 The scenes themselves (questions, runs, judges) are lesson material in :mod:`lessons`; the
 animated figure after the reveal is :func:`viz.animation.path_figure_dict`, as on every page.
+A scene on a neural network shows :func:`network_figure` instead, drawn by the Neural network
+page's builders (:mod:`viz.network`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+import lessons
 import surfaces
+from lessons import network_scenes
 from optimizers import RunSpec
+from viz import network as network_figures
 from viz import theme
 from viz.layers import SurfaceLayers, add_surface
 
@@ -166,3 +171,32 @@ def setup_figure(
     fig.update_annotations(font={"size": theme.SUBTITLE_FONT_SIZE})
     fig.update_layout(hovermode="closest", margin={"b": 50})
     return fig
+
+
+def network_figure(scene: lessons.Scene, results) -> go.Figure:
+    """The figure of a scene on a neural network (``scene.network``), from its results
+    (:func:`lessons.run_scene`): the builders of the Neural network page."""
+    kind = scene.network.kind
+    if kind == "zero_init":
+        units = [
+            network_scenes.hidden_units(network_scenes.ZERO_NET, r.thetas[-1]) for r in results
+        ]
+        return network_figures.hidden_units_figure(results, ["zero start", "Xavier start"], units)
+    if kind == "standardization":
+        raw, standardized = results
+        kappas = [network_scenes.input_kappa(network_scenes.iris_data(f).X) for f in (False, True)]
+        title = "Iris: κ of the inputs' matrix in the legend"
+        return network_figures.standardization_figure(
+            {
+                title: {
+                    "raw": raw,
+                    "standardized": standardized,
+                    "kappa_raw": kappas[0],
+                    "kappa_standardized": kappas[1],
+                }
+            }
+        )
+    if kind == "edge_of_stability":
+        (run,) = results
+        return network_figures.eos_figure(run.losses, run.sharpness, run.lr)
+    raise ValueError(f"No figure for network scenes of kind {kind!r}.")
