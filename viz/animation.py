@@ -65,8 +65,9 @@ from viz.minima import shown_minima
 #: 40 frames instead of 100 cut ~20–30 ms of the browser's CPU per new chart (measured A/B,
 #: bench/browser_results.md). The path stays exact: each frame draws it up to its own step.
 MAX_FRAMES = 40
-#: Milliseconds per frame while playing (plotly.js with ``redraw: False`` needs ~35 ms).
-FRAME_DURATION_MS = 60
+#: Milliseconds per frame while playing (plotly.js with ``redraw: False`` needs ~35 ms): with
+#: 40 frames a run plays in about 4 s, slow enough for a room to follow the path.
+FRAME_DURATION_MS = 100
 #: The longest −∇f arrow, as a fraction of the plot diagonal, and the decades of ‖∇f‖ its
 #: length spans (see ``_ArrowScale.gradient_length``).
 MAX_GRADIENT_ARROW = 0.15
