@@ -8,6 +8,7 @@ that its report judges the targets from the numbers it is given.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from argparse import Namespace
 from urllib.parse import parse_qs
@@ -64,14 +65,18 @@ def test_a_protocol_session_moves_sliders_as_a_tab_does(server_base):
     assert seen["moved_lr"] != seen["first_lr"]
     options = seen["options"]
     assert 1 <= abs(options.index(seen["moved_lr"]) - options.index(seen["first_lr"])) <= 3
-    # The other slider's change kept the learning rate: a tab resends it unchanged.
-    assert seen["lr_after_kappa"] == seen["moved_lr"]
     assert seen["kappa"] != "10"
+    # The κ change kept the learning rate's meaning, as in a tab: a rate the user set keeps its
+    # fraction of 2/λmax = 2/κ, so it scales by κ_old/κ_new, to the nearest stops of the slider.
+    expected = math.log(float(seen["moved_lr"]) * 10.0 / float(seen["kappa"]))
+    stops = [abs(math.log(float(option)) - expected) for option in options]
+    nearest = sorted(range(len(options)), key=stops.__getitem__)[:2]
+    assert options.index(seen["lr_after_kappa"]) in nearest
     figure_s, finished_s = seen["times"]
     assert 0 < figure_s <= finished_s < load.CHANGE_TIMEOUT_S
     assert len(set(seen["digests"])) == 3
     # The app wrote the new values into the URL, as it does for a browser.
-    assert float(seen["query"]["lr.quadratic.gd"][0]) == float(seen["moved_lr"])
+    assert float(seen["query"]["lr.quadratic.gd"][0]) == float(seen["lr_after_kappa"])
     assert seen["failures"] == []
 
 
