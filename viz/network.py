@@ -222,7 +222,7 @@ def curves_figure(runs, labels) -> go.Figure:
                     row=1,
                     col=column,
                 )
-    fig.update_yaxes(type="log", title_text="loss", row=1, col=1)
+    fig.update_yaxes(type="log", dtick="D2", title_text="loss", row=1, col=1)
     # On the right of its panel: between the panels its title lay on the loss panel when the
     # chart is narrow (1024×768 beside the sidebar, a phone).
     fig.update_yaxes(
@@ -369,8 +369,8 @@ def standardization_figure(results: dict) -> go.Figure:
                 row=1,
                 col=column,
             )
-    fig.update_yaxes(type="log", title_text="training loss", col=1)
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", dtick="D2", title_text="training loss", col=1)
+    fig.update_yaxes(type="log", dtick="D2")
     fig.update_xaxes(title_text="epoch")
     _legend_below(fig, [trace.name for trace in fig.data])
     return fig
@@ -419,7 +419,7 @@ def eos_figure(losses, sharpness, lr: float) -> go.Figure:
         row=2,
         col=1,
     )
-    fig.update_yaxes(type="log", row=2, col=1)
+    fig.update_yaxes(type="log", dtick="D2", row=2, col=1)
     fig.update_xaxes(title_text="step (full-batch gradient descent)", row=2, col=1)
     _legend_below(fig, [trace.name for trace in fig.data])
     fig.update_layout(height=PANEL_HEIGHT + 160)
