@@ -482,9 +482,12 @@ def _message(
     gradient_words = "gradient norm of f + (λ/2)‖x‖²" if optimizer.weight_decay else "gradient norm"
 
     if status == "converged":
+        # The rule also stops on an exactly zero gradient, which "fell below tol" misstates
+        # when tol is 0.
+        reached = f"fell below {tol:g}" if norms[-1] < tol else "is exactly 0"
         text = (
-            f"Converged in {_count(k, 'step')} to {_fmt_point(last)}: the {gradient_words} fell "
-            f"below {tol:g}; loss {losses[-1]:.6g}."
+            f"Converged in {_count(k, 'step')} to {_fmt_point(last)}: the {gradient_words} "
+            f"{reached}; loss {losses[-1]:.6g}."
         )
         text += _stationary_point_words(surface, optimizer, last)
     elif status in ("max_steps", "bouncing"):

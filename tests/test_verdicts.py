@@ -295,3 +295,12 @@ def test_divergence_off_a_quadratic_is_explained_with_the_hessian_at_the_start()
     lam_max = np.linalg.eigvalsh(surface.hessian((-1.5, 2.0)))[-1]
     assert f"at the start lr·λmax = {0.00299 * lam_max:.3g} > 2" in trajectory.message
     assert "e+0" not in trajectory.message.split("lr·λmax")[1]
+
+
+def test_an_exactly_zero_gradient_at_tol_zero_is_not_called_below_zero():
+    surface = surfaces.get("quadratic")
+    trajectory = optimizers.run(surface, optimizers.get("newton", lr=1.0), steps=50, tol=0.0)
+    assert trajectory.status == "converged"
+    assert float(np.hypot(*surface.gradient(trajectory.points[-1]))) == 0.0
+    assert "is exactly 0" in trajectory.message
+    assert "below 0" not in trajectory.message
