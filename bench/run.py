@@ -21,6 +21,7 @@ PAGE`` prints where the time of that page's reruns goes (cProfile, by cumulative
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
 import io
@@ -50,11 +51,6 @@ import surfaces  # noqa: E402
 from optimizers import stopping  # noqa: E402
 
 APP = ROOT / "app.py"
-# The benchmark reruns pages back to back, far faster than a student: the per-session rate
-# limit (ui/ratelimit.py) would pace those reruns and its sleeps would count as page time.
-# What is measured here is the work of a rerun, so the limit is off (bench/replicas.py
-# measures the limit itself).
-os.environ["DESCENT_LAB_RUNS_PER_S"] = "0"
 RESULTS_MD = ROOT / "bench" / "results.md"
 RESULTS_JSON = ROOT / "bench" / "results.json"
 
@@ -192,6 +188,33 @@ def measure_page(
         label, page, control, median_ms, p90_ms, times_ms, cpu_median_ms, figure_bytes
         (total), charts (bytes per chart), first_run_ms.
     """
+    with rate_limit_off():
+        return _measure_page(page, reruns, label, state, control_key)
+
+
+@contextlib.contextmanager
+def rate_limit_off():
+    """The per-session rate limit (ui/ratelimit.py) off while the block runs, as it was after.
+
+    The benchmark reruns pages back to back, far faster than a student: the limit would pace
+    those reruns and its sleeps would count as page time. What is measured here is the work of
+    a rerun (bench/replicas.py measures the limit itself). Only for the measurement: importing
+    this module changes nothing, so the tests that import it still see the limit on.
+    """
+    from ui import ratelimit
+
+    before = os.environ.get(ratelimit.RATE_ENV)
+    os.environ[ratelimit.RATE_ENV] = "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ratelimit.RATE_ENV, None)
+        else:
+            os.environ[ratelimit.RATE_ENV] = before
+
+
+def _measure_page(page, reruns, label, state, control_key) -> dict:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=120)

@@ -101,6 +101,8 @@ def fake_time(monkeypatch):
 
     monkeypatch.setattr(ratelimit, "clock", lambda: now[0])
     monkeypatch.setattr(ratelimit, "sleep", sleep)
+    # The app's own default rate, whatever a deployment (or another test) set.
+    monkeypatch.delenv(ratelimit.RATE_ENV, raising=False)
     return now, slept
 
 
@@ -133,3 +135,22 @@ def test_a_burst_of_reruns_gets_the_notice_in_the_app(fake_time):
     now[0] += 1.0
     app.run()
     assert len(slept) == 10 and not _notices(app) and not app.exception
+
+
+def test_importing_the_benchmark_leaves_the_limit_on(monkeypatch):
+    """bench/run.py turns the limit off only while it measures (its reruns are not a
+    student's pace); importing it, as tests do, must not switch the app's limit off."""
+    monkeypatch.delenv(ratelimit.RATE_ENV, raising=False)
+    import importlib
+
+    from bench import run as bench
+
+    importlib.reload(bench)
+    assert ratelimit._rate() == ratelimit.RATE
+    with bench.rate_limit_off():
+        assert ratelimit._rate() == 0.0
+    assert ratelimit._rate() == ratelimit.RATE
+    monkeypatch.setenv(ratelimit.RATE_ENV, "2.5")
+    with bench.rate_limit_off():
+        assert ratelimit._rate() == 0.0
+    assert ratelimit._rate() == 2.5
