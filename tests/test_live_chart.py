@@ -69,3 +69,14 @@ def test_a_learning_rate_change_keeps_the_element_and_sends_the_new_figure():
     new_path = _path(chart_figure(after))
     assert not np.array_equal(new_path, path)
     np.testing.assert_allclose(new_path, _gradient_descent(app, len(new_path) - 1), atol=1e-5)
+
+
+def test_without_streamlits_plotly_file_the_page_falls_back_to_st_plotly_chart(monkeypatch):
+    """A Streamlit release that renames its Plotly file: the ordinary chart, same figure."""
+    live = chart_figure(_live(open_page("app_pages/playground.py")))
+    monkeypatch.setattr(live_chart, "available", lambda: False)
+    app = open_page("app_pages/playground.py")
+    shown = charts(app)
+    assert [node.type for node in shown] == ["plotly_chart"]
+    assert shown[0].proto.id.endswith("playground_chart")
+    assert chart_figure(shown[0]) == live

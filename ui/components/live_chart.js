@@ -6,8 +6,8 @@
 // traces and the layout against what is drawn and keeps the DOM.
 //
 // It is a Streamlit components-v2 module: it runs in the page itself (no iframe) and Streamlit
-// calls it again, on the same parentElement, whenever the element's data (the figure's JSON
-// text) changes. plotly.js is the copy Streamlit ships: importing Streamlit's own Plotly chart
+// calls it again, on the same parentElement, whenever the element's data ({figure: the
+// figure's JSON text}) changes. plotly.js is the copy Streamlit ships: importing Streamlit's own Plotly chart
 // module (ui/live_chart.py writes its hashed file name into CHUNK) sets window.Plotly, and the
 // browser evaluates that module once for both of us (ui/preload.py already preloads it).
 const CHUNK = "__PLOTLY_CHUNK__";
@@ -24,6 +24,28 @@ function plotly() {
     loading = import(new URL(CHUNK, base).href).then(() => window.Plotly);
   }
   return loading;
+}
+
+// `fresh` with every part that equals the drawn figure's (`drawn`) replaced by that part. plotly.js
+// compares data arrays by reference, and caches a decoded typed array ({dtype, bdata}) on its
+// spec object: handed the same objects, Plotly.react neither decodes nor recomputes the traces
+// that did not change (the level lines, the click grid), ~25 % of its work per change.
+function reuse(fresh, drawn) {
+  if (!fresh || !drawn || typeof fresh !== "object" || typeof drawn !== "object") return fresh;
+  if (typeof fresh.bdata === "string") {
+    const same =
+      fresh.bdata === drawn.bdata && fresh.dtype === drawn.dtype && fresh.shape === drawn.shape;
+    return same ? drawn : fresh;
+  }
+  if (Array.isArray(fresh)) {
+    if (!Array.isArray(drawn)) return fresh;
+    if (fresh.length === drawn.length && fresh.every((value, i) => value === drawn[i])) {
+      return drawn;
+    }
+    return fresh.map((value, i) => reuse(value, drawn[i]));
+  }
+  for (const key of Object.keys(fresh)) fresh[key] = reuse(fresh[key], drawn[key]);
+  return fresh;
 }
 
 // One entry per mounted element: its plot div, the figure text drawn, the newest one waiting.
@@ -64,11 +86,17 @@ async function draw(chart) {
       const figure = JSON.parse(text);
       figure.layout = Object.assign(figure.layout || {}, size(chart, figure.layout || {}));
       figure.config = Object.assign({ displaylogo: false }, figure.config || {});
+      if (Array.isArray(chart.gd.data)) figure.data = reuse(figure.data, chart.gd.data);
       // A playing animation would go on with the old figure's frames: stop it first.
       if (chart.gd._transitionData && chart.gd._transitionData._frameQueue?.length) {
         Plotly.animate(chart.gd, [null], { mode: "immediate" });
       }
-      await Plotly.react(chart.gd, figure);
+      try {
+        await Plotly.react(chart.gd, figure);
+      } catch (error) {
+        console.error("Descent Lab chart: plotly.js could not draw the figure", error);
+        continue; // the next figure may draw
+      }
       chart.drawn = text;
       chart.size = [figure.layout.width, figure.layout.height];
       if (!chart.listening) {
@@ -79,6 +107,7 @@ async function draw(chart) {
   } finally {
     chart.busy = false;
   }
+  resized(chart); // a resize while drawing was skipped
 }
 
 function resized(chart) {
@@ -103,7 +132,7 @@ export default function (component) {
     charts.set(parentElement, chart);
   }
   chart.send = setTriggerValue;
-  chart.waiting = typeof data === "string" ? data : JSON.stringify(data);
+  chart.waiting = (data && data.figure) || null;
   draw(chart);
   return () => {
     // Streamlit may call this between two figures of the same element: let go of the chart
