@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from optimizers.numbers import format_number
+
 # The module, not its names: they load SymPy (surfaces.formula) on first use, which only a
 # typed formula needs.
 from surfaces import custom
@@ -114,5 +116,5 @@ def reason(surface, x: float, y: float) -> str:
         if violated:
             if edge.words.endswith(f"where {edge.argument} = 0"):
                 return edge.words
-            return f"{edge.words} (there {edge.argument} = {float(value):.3g})"
+            return f"{edge.words} (there {edge.argument} = {format_number(float(value))})"
     return ""

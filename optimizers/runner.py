@@ -9,6 +9,7 @@ import numpy as np
 
 from optimizers import domain, stopping
 from optimizers.newton import direction as newton_direction
+from optimizers.numbers import format_number
 from optimizers.registry import Optimizer
 from surfaces.base import Surface, as_point
 
@@ -194,6 +195,7 @@ def run(
     # in [T/2, 3T/4) and [3T/4, T) before checkpoint T.
     mark, bounced_at = stopping.FIRST_CHECK, 0
     window_steps, window_lows = [0.0, 0.0], [math.inf, math.inf]
+    window_axes = [[0.0, 0.0], [0.0, 0.0]]  # largest |Δx|, |Δy| in each window
 
     with np.errstate(all="ignore"):
         loss0 = float(value(x, y))
@@ -243,10 +245,13 @@ def run(
                 status, stop = "converged", k
                 break
             if k == mark:
-                if not bounced_at and stopping.not_settling(*window_steps, *window_lows, mark):
+                if not bounced_at and stopping.not_settling(
+                    *window_steps, *window_lows, mark, *window_axes
+                ):
                     bounced_at = mark
                 mark *= 2
                 window_steps, window_lows = [0.0, 0.0], [math.inf, math.inf]
+                window_axes = [[0.0, 0.0], [0.0, 0.0]]
             half = 4 * k >= 3 * mark
             if 2 * k >= mark and loss < window_lows[half]:
                 window_lows[half] = loss
@@ -278,8 +283,10 @@ def run(
             if step_sq == 0.0 and stoppable:
                 status, stop, reason = "stopped", k, "zero step"
                 break
-            if 2 * k >= mark and step_sq > window_steps[half]:
-                window_steps[half] = step_sq
+            if 2 * k >= mark:
+                window_steps[half] = max(window_steps[half], step_sq)
+                axes = window_axes[half]
+                axes[0], axes[1] = max(axes[0], abs(step_x)), max(axes[1], abs(step_y))
             x, y = new_x, new_y
 
     if status == "max_steps" and bounced_at:
@@ -383,7 +390,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _fmt_point(point) -> str:
-    return f"({point[0]:.4g}, {point[1]:.4g})"
+    return f"({format_number(point[0])}, {format_number(point[1])})"
 
 
 def stability_explanation(optimizer: Optimizer, lam_max: float) -> str | None:
@@ -392,21 +399,23 @@ def stability_explanation(optimizer: Optimizer, lam_max: float) -> str | None:
     GD needs lr·λmax < 2; heavy ball lr·λmax < 2(1+β); PyTorch's Nesterov
     lr·λmax < 2(1+β)/(1+2β). Returns None where the rule is stable or has no such bound.
     """
-    lr = optimizer.lr
-    product = lr * lam_max
+    product = optimizer.lr * lam_max
     beta = optimizer.hyperparameters.get("momentum", 0.0)
     if optimizer.name == "gd":
-        limit, text = 2.0, "2"
+        limit, formula = 2.0, ""
     elif optimizer.name == "momentum":
-        limit, text = 2.0 * (1 + beta), f"2(1+β) = {2.0 * (1 + beta):.3g}"
+        limit, formula = 2.0 * (1 + beta), "2(1+β) = "
     elif optimizer.name == "nesterov":
-        limit = 2.0 * (1 + beta) / (1 + 2 * beta)
-        text = f"2(1+β)/(1+2β) = {limit:.3g}"
+        limit, formula = 2.0 * (1 + beta) / (1 + 2 * beta), "2(1+β)/(1+2β) = "
     else:
         return None
     if product <= limit:
         return None
-    return f"lr·λmax = {product:.3g} > {text}"
+    # Just past the limit three figures would print "2 > 2": add figures until they differ.
+    digits = next(
+        (d for d in range(3, 10) if format_number(product, d) != format_number(limit, d)), 10
+    )
+    return f"lr·λmax = {format_number(product, digits)} > {formula}{format_number(limit, digits)}"
 
 
 def objective_minimizer(surface: Surface, weight_decay: float, near) -> np.ndarray | None:
@@ -484,27 +493,27 @@ def _message(
     if status == "converged":
         # The rule also stops on an exactly zero gradient, which "fell below tol" misstates
         # when tol is 0.
-        reached = f"fell below {tol:g}" if norms[-1] < tol else "is exactly 0"
+        reached = f"fell below {format_number(tol)}" if norms[-1] < tol else "is exactly 0"
         text = (
             f"Converged in {_count(k, 'step')} to {_fmt_point(last)}: the {gradient_words} "
-            f"{reached}; loss {losses[-1]:.6g}."
+            f"{reached}; loss {format_number(losses[-1])}."
         )
         text += _stationary_point_words(surface, optimizer, last)
     elif status in ("max_steps", "bouncing"):
         if status == "max_steps":
             text = (
                 f"Still moving after {_count(k, 'step')} at {_fmt_point(last)}: loss "
-                f"{losses[-1]:.6g}, {gradient_words} {norms[-1]:.2g}."
+                f"{format_number(losses[-1])}, {gradient_words} {format_number(norms[-1])}."
             )
         else:
             tail = points[k // 2 :]
             centre = tail.mean(axis=0)
             reach = float(np.max(np.hypot(*(tail - centre).T)))
             text = (
-                f"Bouncing: after {_count(k, 'step')} it stays within {reach:.3g} of "
+                f"Bouncing: after {_count(k, 'step')} it stays within {format_number(reach)} of "
                 f"{_fmt_point(centre)} but does not settle (from step {bounced_at // 2} to "
                 f"{bounced_at} its largest step stopped shrinking and its lowest loss stopped "
-                f"falling); loss {losses[-1]:.6g}."
+                f"falling); loss {format_number(losses[-1])}."
             )
         text += _moving_words(surface, optimizer, points, stochastic)
     elif status == "stopped":
@@ -550,7 +559,8 @@ def _stationary_point_words(surface, optimizer, point) -> str:
             return (
                 " This point is not a minimum: the Hessian is singular here, so the curvature "
                 "cannot tell, but the loss is lower nearby "
-                f"({values[lowest]:.3g} at {_fmt_point(probes[lowest])} < {here:.3g})."
+                f"({format_number(values[lowest])} at {_fmt_point(probes[lowest])} < "
+                f"{format_number(here)})."
             )
     return (
         " The Hessian is singular here, so the curvature cannot tell whether this is a "
@@ -574,8 +584,8 @@ def _moving_words(surface, optimizer, points, stochastic) -> str:
             if optimizer.decay:
                 return (
                     " The noisy gradient keeps it moving around the minimum; the decaying "
-                    f"learning rate (now {optimizer.lr_at(len(points) - 1):.3g}) shrinks its "
-                    "swings slowly."
+                    f"learning rate (now {format_number(optimizer.lr_at(len(points) - 1))}) "
+                    "shrinks its swings slowly."
                 )
             return (
                 " The noisy gradient keeps it bouncing around the minimum; a decaying learning "
@@ -599,18 +609,19 @@ def _stopped_text(surface, optimizer, points, norms) -> str:
         if not np.any(newton_direction(hessian, gradient)):
             return at + (
                 "Newton's step is zero because the Hessian is singular and the gradient "
-                f"(norm {norms[-1]:.2g}) lies outside its range, so the pseudo-inverse has no "
-                "direction to step along; this is not a minimum criterion."
+                f"(norm {format_number(norms[-1])}) lies outside its range, so the "
+                "pseudo-inverse has no direction to step along; the gradient is not zero, so this "
+                "point is not a minimum."
             )
     if optimizer.name == "adagrad":
         return at + (
             "AdaGrad's rates have decayed to nothing: its step lr·g/(√s + ε) is smaller than "
             "the rounding of the coordinates, and the rates only shrink as s sums the squared "
-            f"gradients, while the gradient norm is still {norms[-1]:.2g}."
+            f"gradients, while the gradient norm is still {format_number(norms[-1])}."
         )
     return at + (
         "each step is smaller than the rounding of the coordinates, so the point no longer "
-        f"moves; the gradient norm is still {norms[-1]:.2g}."
+        f"moves; the gradient norm is still {format_number(norms[-1])}."
     )
 
 
@@ -631,12 +642,13 @@ def _divergence_text(surface, optimizer, reason, points, losses, bad_point) -> s
     elif reason == "escaped":
         if losses[-1] < losses[0]:
             return (
-                f"Left the plot at step {k} with the loss still falling ({losses[-1]:.3g}) at "
-                f"{_fmt_point(last)}: in that direction this surface has no minimum."
+                f"Left the plot at step {k} with the loss still falling "
+                f"({format_number(losses[-1])}) at {_fmt_point(last)}: in that direction this "
+                "surface has no minimum."
             )
         what = f"Diverged at step {k}: the point flew far off the plot to {_fmt_point(last)}"
     else:
-        what = f"Diverged at step {k}: the loss exploded to {losses[-1]:.3g}"
+        what = f"Diverged at step {k}: the loss exploded to {format_number(losses[-1])}"
     return f"{what}; {_why_diverged(surface, optimizer, points)}."
 
 

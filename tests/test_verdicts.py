@@ -11,6 +11,7 @@ import pytest
 import optimizers
 import surfaces
 from optimizers import stopping
+from tests.helpers import assert_readable_numbers, assert_shows
 
 
 def quadratic(condition_number=10.0):
@@ -86,7 +87,9 @@ def test_leaving_the_domain_of_log_is_undefined_and_names_the_function():
     # Independently: Newton's step from the last point lands at x < 0, where log is undefined.
     x = trajectory.final_point[0]
     newton_x = x - 0.1 * (1 - 1 / x) / (1 / x**2)
-    assert newton_x < 0 and f"({newton_x:.4g}," in trajectory.message
+    assert newton_x < 0
+    assert_shows(trajectory.message, newton_x, "the next point (")
+    assert_readable_numbers(trajectory.message)
 
 
 def test_landing_on_the_tip_of_a_cone_says_the_gradient_is_undefined():
@@ -293,8 +296,9 @@ def test_divergence_off_a_quadratic_is_explained_with_the_hessian_at_the_start()
     )
     assert trajectory.status == "diverged"
     lam_max = np.linalg.eigvalsh(surface.hessian((-1.5, 2.0)))[-1]
-    assert f"at the start lr·λmax = {0.00299 * lam_max:.3g} > 2" in trajectory.message
-    assert "e+0" not in trajectory.message.split("lr·λmax")[1]
+    assert_shows(trajectory.message, 0.00299 * lam_max, "at the start lr·λmax = ")
+    assert "> 2, too large" in trajectory.message
+    assert_readable_numbers(trajectory.message)
 
 
 def test_an_exactly_zero_gradient_at_tol_zero_is_not_called_below_zero():
