@@ -221,7 +221,7 @@ def assert_shows(text: str, value: float, before: str, digits: int = 3) -> None:
     """``text`` writes ``value`` right after ``before``, rounded to ``digits`` significant
     figures: the number is parsed back and compared, not matched as a pasted string."""
     assert before in text, f"{before!r} not in: {text}"
-    (number,) = numbers_in(text.split(before, 1)[1])[:1]
+    (number,) = numbers_in(text.split(before, 1)[1] if before else text)[:1]
     shown = read_number(number)
     assert significant_figures(number) <= digits or shown == round(shown), number
     if value == 0:
