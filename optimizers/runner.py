@@ -9,7 +9,7 @@ import numpy as np
 
 from optimizers import domain, stopping
 from optimizers.newton import direction as newton_direction
-from optimizers.numbers import format_number
+from optimizers.numbers import format_number, format_point
 from optimizers.registry import Optimizer
 from surfaces.base import Surface, as_point
 
@@ -201,11 +201,7 @@ def run(
         loss0 = float(value(x, y))
         g0 = gradient_at(x, y)
         if not (math.isfinite(loss0) and math.isfinite(float(g0[0]) + float(g0[1]))):
-            why = domain.reason(surface, x, y)
-            raise ValueError(
-                f"The {'loss' if not math.isfinite(loss0) else 'gradient'} is not defined at "
-                f"x0 = {(x, y)}{': ' + why if why else ''}: choose another start."
-            )
+            raise ValueError(domain.start_error(surface, x, y, loss0, g0))
         ceiling = float(stopping.loss_ceiling(surface, loss0))
         for k in range(steps + 1):
             if not math.isfinite(x + y):
@@ -389,10 +385,6 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _fmt_point(point) -> str:
-    return f"({format_number(point[0])}, {format_number(point[1])})"
-
-
 def stability_explanation(optimizer: Optimizer, lam_max: float) -> str | None:
     """Why a fixed-step rule diverges on a quadratic with largest eigenvalue ``lam_max``.
 
@@ -493,31 +485,51 @@ def _message(
     if status == "converged":
         # The rule also stops on an exactly zero gradient, which "fell below tol" misstates
         # when tol is 0.
-        reached = f"fell below {format_number(tol)}" if norms[-1] < tol else "is exactly 0"
+        # At the start the norm did not "fall": it was already below tol there.
+        if norms[-1] == 0:
+            reached = "is exactly 0"
+        elif k == 0:
+            reached = f"({format_number(norms[-1])}) is already below tol = {format_number(tol)}"
+        else:
+            reached = f"fell below {format_number(tol)}"
+        where = (
+            f"at its start {format_point(last)}"
+            if k == 0
+            else f"in {_count(k, 'step')} to {format_point(last)}"
+        )
         text = (
-            f"Converged in {_count(k, 'step')} to {_fmt_point(last)}: the {gradient_words} "
-            f"{reached}; loss {format_number(losses[-1])}."
+            f"Converged {where}: the {gradient_words} {reached}; loss {format_number(losses[-1])}."
         )
         text += _stationary_point_words(surface, optimizer, last)
     elif status in ("max_steps", "bouncing"):
-        if status == "max_steps":
+        if status == "max_steps" and k == 0:
             text = (
-                f"Still moving after {_count(k, 'step')} at {_fmt_point(last)}: loss "
+                f"No steps taken (steps = 0): at the start {format_point(last)} the loss is "
+                f"{format_number(losses[-1])} and the {gradient_words} {format_number(norms[-1])}."
+            )
+        elif status == "max_steps":
+            text = (
+                f"Still moving after {_count(k, 'step')} at {format_point(last)}: loss "
                 f"{format_number(losses[-1])}, {gradient_words} {format_number(norms[-1])}."
             )
+            text += _little_progress_words(surface, points)
+            if tol == 0:
+                text += " With tol = 0 only an exactly zero gradient counts as converged."
         else:
             tail = points[k // 2 :]
             centre = tail.mean(axis=0)
             reach = float(np.max(np.hypot(*(tail - centre).T)))
             text = (
                 f"Bouncing: after {_count(k, 'step')} it stays within {format_number(reach)} of "
-                f"{_fmt_point(centre)} but does not settle (from step {bounced_at // 2} to "
+                f"{format_point(centre)} but does not settle (from step {bounced_at // 2} to "
                 f"{bounced_at} its largest step stopped shrinking and its lowest loss stopped "
                 f"falling); loss {format_number(losses[-1])}."
             )
         text += _moving_words(surface, optimizer, points, stochastic)
     elif status == "stopped":
         text = _stopped_text(surface, optimizer, points, norms)
+        if tol == 0:
+            text += " With tol = 0 only an exactly zero gradient counts as converged."
     elif status == "undefined":
         why = domain.reason(surface, *bad_point)
         where = (
@@ -525,10 +537,20 @@ def _message(
             if why.startswith("the gradient")
             else "is outside the domain of f"
         )
-        text = f"Stopped at step {k}: the next point {_fmt_point(bad_point)} {where}: {why}."
+        text = f"Stopped at step {k}: the next point {format_point(bad_point)} {where}: {why}."
     else:
         text = _divergence_text(surface, optimizer, reason, points, losses, bad_point)
     return " ".join([text, *notes])
+
+
+def _little_progress_words(surface, points) -> str:
+    """Where a run has hardly left its start (a tiny learning rate, a tight clip), say how far
+    it got: 'still moving' alone would hide that it barely moved."""
+    farthest = float(np.max(np.hypot(*(points - points[0]).T)))
+    if farthest >= 1e-3 * surface.half_diagonal:
+        return ""
+    steps = _count(len(points) - 1, "step")
+    return f" In {steps} it never got farther than {format_number(farthest)} from its start."
 
 
 def _stationary_point_words(surface, optimizer, point) -> str:
@@ -559,7 +581,7 @@ def _stationary_point_words(surface, optimizer, point) -> str:
             return (
                 " This point is not a minimum: the Hessian is singular here, so the curvature "
                 "cannot tell, but the loss is lower nearby "
-                f"({format_number(values[lowest])} at {_fmt_point(probes[lowest])} < "
+                f"({format_number(values[lowest])} at {format_point(probes[lowest])} < "
                 f"{format_number(here)})."
             )
     return (
@@ -602,7 +624,7 @@ def _moving_words(surface, optimizer, points, stochastic) -> str:
 
 def _stopped_text(surface, optimizer, points, norms) -> str:
     k = len(points) - 1
-    at = f"Stopped at step {k} at {_fmt_point(points[-1])}: "
+    at = f"Stopped at step {k} at {format_point(points[-1])}: "
     if optimizer.name == "newton":
         hessian = _objective_hessian(surface, optimizer, points[-1])
         gradient = surface.gradient(points[-1]) + optimizer.weight_decay * points[-1]
@@ -632,21 +654,22 @@ def _divergence_text(surface, optimizer, reason, points, losses, bad_point) -> s
         what = f"Diverged at step {k + 1}: the next point overflowed to infinity"
     elif reason == "overflow":
         what = (
-            f"Diverged at step {k + 1}: at the next point {_fmt_point(bad_point)} the loss "
+            f"Diverged at step {k + 1}: at the next point {format_point(bad_point)} the loss "
             "overflowed to infinity"
         )
     elif reason == "escaped next":  # f overflowed out there: the path ends one point short
         what = (
-            f"Diverged at step {k + 1}: the point flew far off the plot to {_fmt_point(bad_point)}"
+            f"Diverged at step {k + 1}: the point flew far off the plot to "
+            f"{format_point(bad_point)}"
         )
     elif reason == "escaped":
         if losses[-1] < losses[0]:
             return (
                 f"Left the plot at step {k} with the loss still falling "
-                f"({format_number(losses[-1])}) at {_fmt_point(last)}: in that direction this "
+                f"({format_number(losses[-1])}) at {format_point(last)}: in that direction this "
                 "surface has no minimum."
             )
-        what = f"Diverged at step {k}: the point flew far off the plot to {_fmt_point(last)}"
+        what = f"Diverged at step {k}: the point flew far off the plot to {format_point(last)}"
     else:
         what = f"Diverged at step {k}: the loss exploded to {format_number(losses[-1])}"
     return f"{what}; {_why_diverged(surface, optimizer, points)}."

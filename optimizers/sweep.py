@@ -139,12 +139,8 @@ def sweep(
         gx0, gy0 = np.broadcast_arrays(*surface._gradient(p[:, 0], p[:, 1]))
         undefined0 = ~(np.isfinite(loss0) & np.isfinite(gx0) & np.isfinite(gy0))
         if undefined0.any():
-            bad = p[int(np.argmax(undefined0))]
-            why = domain.reason(surface, *bad)
-            raise ValueError(
-                f"The loss or its gradient is not defined at x0 = {tuple(bad.tolist())}"
-                f"{': ' + why if why else ''}: choose another start."
-            )
+            bad = int(np.argmax(undefined0))
+            raise ValueError(domain.start_error(surface, *p[bad], loss0[bad], (gx0[bad], gy0[bad])))
         ceiling = np.broadcast_to(stopping.loss_ceiling(surface, loss0), size).copy()
         alive = np.ones(size, dtype=bool)
         previous_loss = loss0.copy()

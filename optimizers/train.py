@@ -210,8 +210,17 @@ def _message(status, reason, losses, norms, tol, epochs, stochastic) -> str:
             f"Still moving after {epochs} {noun}: training loss {format_number(losses[-1])}, "
             f"gradient norm {format_number(norms[-1])}."
         )
-        if stochastic:
-            text += " Mini-batch gradients keep it jittering; a decaying learning rate settles it."
+        if stochastic and epochs >= 2:
+            # Say only what the losses show: noise makes them rise now and then.
+            tail = np.diff(np.asarray(losses[epochs // 2 :], dtype=float))
+            rises = int(np.count_nonzero(tail > 0))
+            if rises:
+                text += (
+                    f" The training loss rose on {rises} of the last {len(tail)} epochs: "
+                    "mini-batch gradients are noisy, and a decaying learning rate damps that."
+                )
+            else:
+                text += f" The training loss fell in each of the last {len(tail)} epochs."
         return text
     if reason == "nonfinite":
         return (

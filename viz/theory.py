@@ -262,13 +262,15 @@ def condition_sweep_figure(
                 y=[10 ** y_range[0], 10 ** y_range[1]],
                 mode="lines",
                 line={"color": KAPPA_COLOR, "width": 2, "dash": "dashdot"},
-                name=f"your surface: κ = {current_kappa:.3g}",
-                hovertemplate=f"κ of the sidebar's surface: {current_kappa:.4g}<extra></extra>",
+                name=f"your surface: κ = {format_number(current_kappa)}",
+                hovertemplate=(
+                    f"κ of the sidebar's surface: {format_number(current_kappa)}<extra></extra>"
+                ),
             )
         )
         roles["current"] = len(fig.data) - 1
     if title is None:
-        title = f"Steps to ‖∇f‖ < {data.tol:g} on the quadratic bowl"
+        title = f"Steps to ‖∇f‖ < {format_number(data.tol)} on the quadratic bowl"
     theme.apply_theme(fig, title=title, height=height, legend_rows=0)
     # Inside the plot, top left: the curves rise from the lower left, so that corner is empty,
     # and six long entries in a band above the plot would take a third of the figure.
