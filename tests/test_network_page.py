@@ -135,7 +135,9 @@ def test_edge_of_stability_summary_reads_the_numbers():
     losses = np.array([1.0, 0.5, 0.4, 0.45, 0.3])
     sharpness = np.array([1.0, 1.5, 2.0, 2.1, 1.95])
     text = eos_summary(losses, sharpness, lr=1.0)
-    assert "The sharpness rose from 1 to 2/η = 2 (within 5 %) at step 2," in text
+    assert "The sharpness started at 1 and rose to 2/η = 2 (within 5 %) at step 2," in text
+    dipped = eos_summary(losses, np.array([1.8, 1.5, 1.7, 1.98, 1.95]), lr=1.0)
+    assert "started at 1.8, fell to 1.5 and then rose to 2/η = 2 (within 5 %) at step 3," in dipped
     assert "[1.95, 2.1]" in text and "from 0.4 to 0.3" in text and "rising on 1 of 2" in text
     below = eos_summary(losses, sharpness, lr=0.5)
     assert "went from 1 to 1.95 (at most 2.1), below 2/η = 4" in below

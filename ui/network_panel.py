@@ -351,9 +351,11 @@ def eos_summary(losses, sharpness, lr: float) -> str:
             f"The sharpness was already {g(sharpness[0])} at the start, {where} 2/η = {g(edge)},"
         )
     else:
+        low = float(sharpness[: k + 1].min())
+        dip = f", fell to {g(low)} and then rose" if low < 0.98 * sharpness[0] else " and rose"
         start = (
-            f"The sharpness rose from {g(sharpness[0])} to 2/η = {g(edge)} (within 5 %) at step "
-            f"{k},"
+            f"The sharpness started at {g(sharpness[0])}{dip} to 2/η = {g(edge)} (within 5 %) "
+            f"at step {k},"
         )
     return (
         f"{start} and stayed within [{g(sharpness[k:].min())}, {g(sharpness[k:].max())}] "
