@@ -617,8 +617,11 @@ def run_table(scene: lessons.Scene) -> list[dict]:
                 "Surface": compute.surface(run.surface, run.surface_params).title,
                 "Optimizer": run.optimizer,
                 "η": hyper.pop("lr"),
-                "Other hyperparameters": ", ".join(f"{k} = {v:g}" for k, v in hyper.items()) or "—",
-                "Options": ", ".join(f"{k} = {v:g}" for k, v in run.options) or "—",
+                "Other hyperparameters": ", ".join(
+                    f"{k} = {format_number(v)}" for k, v in hyper.items()
+                )
+                or "—",
+                "Options": ", ".join(f"{k} = {format_number(v)}" for k, v in run.options) or "—",
                 "Start": f"({format_number(run.x0[0])}, {format_number(run.x0[1])})",
                 "Steps": run.steps,
                 "Batch size": "full" if run.batch_size is None else str(run.batch_size),

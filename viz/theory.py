@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 import plotly.graph_objects as go
 
-from optimizers.numbers import format_number
+from optimizers.numbers import format_number, format_point
 from optimizers.theory import SWEEP_TITLES, ConditionSweep, EigenSplit, eigen_split
 from viz import theme
 
@@ -115,7 +115,7 @@ def eigen_error_figure(
         title = "Error along the Hessian's eigenvectors"
         if split.local:  # shorter: the title must fit a half-width chart
             x, y = split.minimizer
-            title = f"Error by eigen-direction (local, at x* = ({x:.3g}, {y:.3g}))"
+            title = f"Error by eigen-direction (local, at x* = {format_point((x, y))})"
     # Grouped by direction, the legend stacks each direction's curve over its theory line.
     rows = 2 if split.theory is not None else 1
     theme.apply_theme(fig, title=title, height=height, legend_rows=rows)
