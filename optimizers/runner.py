@@ -132,8 +132,10 @@ def run(
 
     - **bouncing**: it stays in a bounded region without settling. At some checkpoint
       T = 32, 64, 128, … ≤ ``steps`` its largest step in [3T/4, T) was no larger than in
-      [T/2, 3T/4) and smaller by at most 0.1 % per step, and its lowest loss did not fall
-      (``stopping.not_settling``): a cycle, chaos, or a noisy gradient.
+      [T/2, 3T/4) and smaller by at most 0.1 % per step, along neither axis did its largest
+      step grow more than 2× (an escape hidden below the other axis's rounding), and its
+      lowest loss did not fall (``stopping.not_settling``): a cycle, chaos, or a noisy
+      gradient.
     - **max_steps** ("still moving"): otherwise.
 
     Every verdict but "still moving" is established by a fixed step of the run, so running

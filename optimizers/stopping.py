@@ -20,8 +20,9 @@ loss. The statuses, in the order the runner checks them at each point x_k:
 ``'bouncing'``
     At a checkpoint T (:data:`FIRST_CHECK` · 2ʲ ≤ budget) the run's swings neither grew nor
     shrank by more than :data:`SETTLE_RATE` per step between the windows [T/2, 3T/4) and
-    [3T/4, T), and its lowest loss did not fall (:func:`not_settling`): it stays in a
-    bounded region without settling (a cycle, chaos, or noise).
+    [3T/4, T), along neither axis did its largest step grow by more than
+    :data:`AXIS_GROWTH`, and its lowest loss did not fall (:func:`not_settling`): it stays
+    in a bounded region without settling (a cycle, chaos, or noise).
 ``'max_steps'``
     Still moving: none of the above by the end of the budget.
 

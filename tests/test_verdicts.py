@@ -308,3 +308,24 @@ def test_an_exactly_zero_gradient_at_tol_zero_is_not_called_below_zero():
     assert float(np.hypot(*surface.gradient(trajectory.points[-1]))) == 0.0
     assert "is exactly 0" in trajectory.message
     assert "below 0" not in trajectory.message
+
+
+def test_an_escape_below_the_rounding_of_the_other_axis_is_not_bouncing():
+    # GD with lr = 1 on the saddle x² − y²: x swaps between ±2 for ever (1 − 2·1 = −1) while
+    # y triples every step from 1.5×10⁻²⁰¹. The loss and the step length stay exactly 4 in
+    # floats until y is about 10⁻⁸, so the two-window test alone called it "bouncing" at 54
+    # steps, and at 500 steps it left the plot: the verdict changed with the budget.
+    surface = surfaces.get("saddle")
+    opt = optimizers.get("gd", lr=1.0)
+    start = (2.0, 1.5204203185762493e-201)
+    short = optimizers.run(surface, opt, x0=start, steps=54, tol=1e-8)
+    assert short.status == "max_steps", short.message
+    assert short.message.startswith("Still moving after 54 steps")
+    ys = np.abs(short.points[:, 1])
+    np.testing.assert_allclose(ys[1:] / ys[:-1], 3.0, rtol=1e-12)  # the hidden escape
+    assert set(np.abs(short.points[:, 0]).tolist()) == {2.0}
+    long = optimizers.run(surface, opt, x0=start, steps=500, tol=1e-8)
+    assert long.status == "diverged" and long.steps < 500
+    # The sweep follows the same rule, cell for cell.
+    grid = optimizers.sweep(surface, "gd", lr=[1.0], x0=start, steps=54, tol=1e-8)
+    assert grid.statuses.ravel()[0] == short.status
