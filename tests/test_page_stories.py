@@ -206,3 +206,16 @@ def test_custom_formula_story_the_run_reaches_the_deepest_starred_minimum():
     assert not deepest
     assert_shows(text, max(values), "it ended in a local minimum (f = ")
     assert_shows(text, min(values), "with f = ")
+
+
+def test_the_status_line_names_a_tie_between_equally_low_minima():
+    """Himmelblau's four minima all have f = 0: a run that reaches one is at 'one of the 4
+    lowest', not 'the lowest'."""
+    app = open_page("app_pages/playground.py")
+    app.selectbox(key="dl_surface").set_value("himmelblau").run()
+    assert not app.exception
+    surface = surfaces.get("himmelblau")
+    values = [surface.value(*m) for m in surface.minima]
+    assert len(values) == 4 and max(values) < 1e-12
+    (line,) = [*app.success, *app.info]  # converged or still moving at the minimum
+    assert "it ended at one of the 4 lowest starred minima (all at f = 0)" in line.value

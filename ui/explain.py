@@ -65,7 +65,13 @@ def _which_minimum(surface: surfaces.Surface, point) -> str:
         return ""
     values = np.asarray(surface.value(marked[:, 0], marked[:, 1]), dtype=float)
     lowest = int(np.argmin(values))
-    if values[here] <= values[lowest] + 1e-9 * max(1.0, abs(values[lowest])):
+    ties = values <= values[lowest] + 1e-9 * max(1.0, abs(values[lowest]))
+    if ties[here] and ties.sum() > 1:  # Himmelblau: four minima, all at f = 0
+        return (
+            f" · it ended at one of the {int(ties.sum())} lowest starred minima (all at f = "
+            f"{format_number(values[lowest])})"
+        )
+    if ties[here]:
         return f" · it ended at the lowest of the {len(marked)} starred minima"
     x, y = (format_number(v) for v in marked[lowest])
     return (
