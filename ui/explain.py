@@ -11,7 +11,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from optimizers.numbers import format_number
+from optimizers.numbers import format_number, format_point
 from viz.minima import shown_minima
 
 T = TypeVar("T")
@@ -73,8 +73,8 @@ def _which_minimum(surface: surfaces.Surface, point) -> str:
         )
     if ties[here]:
         return f" · it ended at the lowest of the {len(marked)} starred minima"
-    x, y = (format_number(v) for v in marked[lowest])
     return (
         f" · it ended in a local minimum (f = {format_number(values[here])}); the lowest "
-        f"starred one is at ({x}, {y}) with f = {format_number(values[lowest])}"
+        f"starred one is at {format_point(marked[lowest])} with f = "
+        f"{format_number(values[lowest])}"
     )
