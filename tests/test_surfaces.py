@@ -446,6 +446,26 @@ def test_points_are_validated(surface):
         surface.hessian((1.0, 2.0, 3.0))
 
 
+@pytest.mark.parametrize(
+    "X, what",
+    [
+        (np.array([[0.5, "1"]], dtype=object), "text"),
+        (np.array([[0.5, True]], dtype=object), "a boolean"),
+        (np.array([[0.5, 1j]], dtype=object), "a complex number"),
+        (np.array([["0.5", "1"]]), "text"),
+        (np.array([[True, False]]), "a boolean"),
+        (np.array([[0.5 + 0j, 1.0]]), "a complex number"),
+    ],
+)
+def test_value_on_an_array_refuses_entries_that_are_not_real_numbers(X, what):
+    # Object arrays are walked entry by entry, typed arrays judged by their dtype.
+    surface = surfaces.get("quadratic")
+    with pytest.raises(TypeError, match=f"got {what} in"):
+        surface.value(X, np.zeros(X.shape))
+    plain = np.array([[0.5, 1.0]], dtype=object)
+    assert surface.value(plain, np.zeros(plain.shape)).shape == (1, 2)
+
+
 # ----- data surfaces --------------------------------------------------------------------------
 DATA_CASES = [
     ("logistic", {}),
