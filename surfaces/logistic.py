@@ -12,6 +12,8 @@ from scipy.special import expit
 from surfaces.base import DataSurface, Param, as_point
 from surfaces.curvature import refine_stationary_point
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Logistic regression"
 PARAMS = (
     Param(
         "n_samples",
@@ -174,7 +176,7 @@ def _fitted(n_samples: int, seed: int, separation: float, l2: float) -> Logistic
     probe = Logistic(
         name="logistic",
         params={"n_samples": n_samples, "seed": seed, "separation": separation, "l2": l2},
-        title="Logistic regression",
+        title=TITLE,
         formula=r"f(\mathbf{w}) = \frac{1}{n}\sum_{i=1}^{n} "
         r"\log\left(1 + e^{-y_i\,\mathbf{w}^\top \mathbf{x}_i}\right) "
         r"+ \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2",

@@ -128,6 +128,18 @@ def test_parameter_defaults_are_valid(name):
     assert surfaces.get(name, **explicit).minima == surfaces.get(name).minima
 
 
+@pytest.mark.parametrize("name", surfaces.names())
+def test_title_read_without_building_is_the_built_surfaces_title(name):
+    # The sidebar lists every family by surfaces.title (read, not built): it must say what
+    # the built surface says, network (a 2-8-1 net trained on two moons) and custom included.
+    assert surfaces.title(name) == surfaces.get(name).title
+
+
+def test_title_of_an_unknown_family_is_a_clear_error():
+    with pytest.raises(ValueError, match="Unknown surface 'bowl'"):
+        surfaces.title("bowl")
+
+
 # ----- derivatives ----------------------------------------------------------------------------
 def test_derivatives_match_finite_differences(surface):
     assert_derivatives_match(surface, random_points(surface, 200))
