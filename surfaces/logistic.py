@@ -7,8 +7,8 @@ import functools
 import math
 
 import numpy as np
-from scipy.special import expit
 
+from networks.special import expit
 from surfaces.base import DataSurface, Param, as_point
 from surfaces.curvature import refine_stationary_point
 
@@ -57,7 +57,7 @@ class Logistic(DataSurface):
     f(w) = (1/n) Σᵢ log(1 + exp(−mᵢ)) + (λ/2)‖w‖²,  mᵢ = yᵢ wᵀxᵢ,  yᵢ ∈ {−1, +1}
 
     (computed as ``np.logaddexp(0, −m)``, which never overflows). With zᵢ = yᵢ xᵢ and
-    σ(t) = 1/(1 + e⁻ᵗ) (``scipy.special.expit``, which never overflows either):
+    σ(t) = 1/(1 + e⁻ᵗ) (:func:`networks.special.expit`, which never overflows either):
 
     ∇f = −(1/n) Σᵢ σ(−mᵢ) zᵢ + λw,   ∇²f = (1/n) Σᵢ σ(mᵢ) σ(−mᵢ) zᵢ zᵢᵀ + λI.
 

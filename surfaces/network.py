@@ -21,9 +21,9 @@ import dataclasses
 import functools
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
 
 from networks import Network, datasets, filter_normalized, initialize, pca_plane
+from networks.special import expit, log_softmax, softmax
 from surfaces.base import Param, Surface, as_point
 
 PARAMS = (
