@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui import preload, ratelimit, reconnect, share, state, style
+from ui import favicon, preload, ratelimit, reconnect, share, state, style
 
-st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide")
+st.set_page_config(page_title="Descent Lab", page_icon=favicon.PAGE_ICON, layout="wide")
 state.persist()
 # A session rerunning faster than a person can (a script) waits; the others' threads run.
 ratelimit.pace()
