@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
@@ -50,3 +51,43 @@ def test_apply_theme_sets_the_title_text_and_keeps_its_placement():
     assert fig.layout.title.text == "Loss"
     assert fig.layout.title.font.size == theme.TITLE_FONT_SIZE
     assert fig.layout.title.yref == "container" and fig.layout.height == 300
+
+
+def _themed_by_plotly_updates(fig, title=None, height=None, legend_rows=1):
+    """The theme applied with Plotly's own update calls: the reference apply_theme matches."""
+    if height is not None:
+        fig.update_layout(height=height)
+    fig.update_layout(template="none", **theme.layout_style(legend_rows))
+    if title is not None:
+        fig.update_layout(title={"text": title})
+    fig.update_xaxes(**theme.AXIS_STYLE)
+    fig.update_yaxes(**theme.AXIS_STYLE)
+    return fig
+
+
+def _figures():
+    yield go.Figure()
+    yield go.Figure(go.Scatter(x=[1, 2], y=[3, 4], name="path"))
+    yield make_subplots(rows=1, cols=2, subplot_titles=("Contour", "Loss"))
+    yield make_subplots(rows=2, cols=2, specs=[[{}, {}], [{"type": "scene"}, {}]])
+    yield make_subplots(rows=1, cols=2, specs=[[{"secondary_y": True}, {}]])
+    # Settings the theme partly overrides, and ones it leaves alone.
+    yield go.Figure(
+        go.Scatter(x=[1, 2], y=[3, 4]),
+        layout={
+            "xaxis": {"title": {"text": "w₁"}, "tickfont": {"size": 9}, "range": [0, 3]},
+            "yaxis": {"type": "log"},
+            "title": {"text": "Before", "x": 0.5},
+            "legend": {"font": {"size": 30}},
+            "annotations": [{"text": "note", "x": 1, "y": 1}],
+            "height": 200,
+        },
+    )
+
+
+@pytest.mark.parametrize("title, height, rows", [(None, None, 1), ("Loss", 420, 3), ("T", None, 0)])
+def test_apply_theme_equals_plotlys_own_updates(title, height, rows):
+    for fig in _figures():
+        expected = _themed_by_plotly_updates(go.Figure(fig), title, height, rows)
+        themed = theme.apply_theme(go.Figure(fig), title=title, height=height, legend_rows=rows)
+        assert json.loads(themed.to_json()) == json.loads(expected.to_json())
