@@ -52,8 +52,6 @@ _tex = functools.partial(format_number, latex=True)
 #: κ of the raw line fit (the standardize scene's left panel).
 LINE_FIT_KAPPA = quadratic_model(surfaces.get("least_squares", standardize=False)).condition_number
 #: The double well's Hessian at the saddle point (0, 0).
-SADDLE_MODEL = surfaces.curvature(surfaces.get("custom", **DOUBLE_WELL), (0.0, 0.0))
-SADDLE_GROWTH = 1 + 0.0501 * abs(SADDLE_MODEL.lambda_min)
 
 
 def _on_bowl(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> RunSpec:
@@ -76,6 +74,28 @@ def _step_size_scene(*, lr: float, claims, **text) -> Scene:
         judge=judges.status_judge(converged=0, still_moving=1, diverged=2),
         curvature_note=True,
         claims=claims,
+    )
+
+
+def _saddle_explanation(runs, trajectories) -> str:
+    """The double well's saddle: the curvature at the origin (measured on the runs' surface,
+    built when the scene is first shown: its formula needs SymPy, which the Lessons page
+    need not load to open) and the escape time it gives."""
+    first = runs[0]
+    well = surfaces.get(first.surface, **dict(first.surface_params))
+    lambda_min = surfaces.curvature(well, (0.0, 0.0)).lambda_min
+    growth = 1 + first.lr * abs(lambda_min)
+    return (
+        "Along $y$ the saddle curves down "
+        f"($\\lambda = {_tex(lambda_min)}$), so a small offset grows by the factor "
+        f"$1 + {_tex(abs(lambda_min))}\\eta = {_tex(growth)}$ per step — but "
+        "from $10^{-8}$ it needs about "
+        f"$\\ln(0.5/10^{{-8}})/\\ln {_tex(growth)} \\approx "
+        f"{math.log(0.5 / 1e-8) / math.log(growth):.0f}$ steps to get 0.5 away. "
+        "Meanwhile the gradient is almost zero and gradient descent sits still. The noisy "
+        "gradient kicks $y$ by about "
+        "$\\eta\\sigma$ at every step, so the run never sits on the ridge: the same growth "
+        "takes it down to a minimum as soon as it arrives."
     )
 
 
@@ -408,16 +428,7 @@ SCENES: tuple[Scene, ...] = (
             "Both leave together",
         ),
         answer=1,
-        explanation="Along $y$ the saddle curves down "
-        f"($\\lambda = {_tex(SADDLE_MODEL.lambda_min)}$), so a small offset grows by the factor "
-        f"$1 + {_tex(abs(SADDLE_MODEL.lambda_min))}\\eta = {_tex(SADDLE_GROWTH)}$ per step — but "
-        "from $10^{-8}$ it needs about "
-        f"$\\ln(0.5/10^{{-8}})/\\ln {_tex(SADDLE_GROWTH)} \\approx "
-        f"{math.log(0.5 / 1e-8) / math.log(SADDLE_GROWTH):.0f}$ steps to get 0.5 away. "
-        "Meanwhile the gradient is almost zero and gradient descent sits still. The noisy "
-        "gradient kicks $y$ by about "
-        "$\\eta\\sigma$ at every step, so the run never sits on the ridge: the same growth "
-        "takes it down to a minimum as soon as it arrives.",
+        explanation=_saddle_explanation,
         formula=r"H(0,0) = \begin{pmatrix} 2 & 0 \\ 0 & -4 \end{pmatrix}, \qquad "
         r"y_{t+1} = (1 + 4\eta)\, y_t \;\Rightarrow\; "
         r"t_{\text{escape}} \approx \frac{\ln(1/|y_0|)}{\ln(1 + 4\eta)}",

@@ -17,6 +17,10 @@ from surfaces.base import Param
 MAX_LENGTH = 200
 DEFAULT_FORMULA = "(x^2 - 1)^2 + 2*y^2 + 0.3*x"
 
+#: The display name of the default formula (see :func:`surfaces.registry.title`); a
+#: formula's surface is titled "Custom: <formula>" (:func:`surfaces.formula.build`).
+TITLE = f"Custom: {DEFAULT_FORMULA}"
+
 PARAMS = (
     Param(
         "formula",
