@@ -51,6 +51,7 @@ slice_args = {
     "theme": None,
     "on_select": partial(controls_phase.on_slice_click, settings),
     "width": "stretch",
+    "height": "stretch",
 }
 if data.has_map and len(data.ys) < len(phase.y_values(settings.optimizer)):
     left.caption(
@@ -66,6 +67,7 @@ if data.has_map:
         selection_mode="points",
         theme=None,
         width="stretch",
+        height="stretch",
     )
     left.caption(
         "Click a cell to use its η and β: the run on the right and the Playground "
@@ -76,7 +78,7 @@ else:  # gradient descent: its one knob is the slice
     left.caption(
         "Click a point to use its η: the run on the right and the Playground both switch to it."
     )
-right.plotly_chart(run_chart, key="phase_run", theme=None, width="stretch")
+right.plotly_chart(run_chart, key="phase_run", theme=None, width="stretch", height="stretch")
 explain.status(data.trajectory, surface)
 if data.has_map:
     st.plotly_chart(slice_chart, **slice_args)

@@ -55,6 +55,7 @@ else:
         explain.run_or_explain(lambda: compute.eigen_error_figure(settings)),
         key="rates_eigen",
         width="stretch",
+        height="stretch",
         theme=None,
     )
     if settings.optimizer == "gd":
@@ -110,6 +111,7 @@ st.plotly_chart(
     compute.condition_sweep_figure(*sweep_args, current_kappa),
     key="rates_sweep",
     width="stretch",
+    height="stretch",
     theme=None,
 )
 sweep = compute.condition_sweep(*sweep_args)
