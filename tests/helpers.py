@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from ui import live_chart
+
 
 def decode(value) -> np.ndarray:
     """A Plotly JSON array as a NumPy array.
@@ -80,8 +82,26 @@ def open_page(page: str, timeout: float = 30) -> AppTest:
 
 
 def figures(app: AppTest) -> list[dict]:
-    """Every Plotly chart of the current run, as figure JSON."""
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    """Every Plotly chart of the current run, as figure JSON, in page order: those of
+    ``st.plotly_chart`` and those drawn in place by :mod:`ui.live_chart` (the Playground's)."""
+    return [chart_figure(node) for node in charts(app)]
+
+
+def charts(app: AppTest) -> list:
+    """Every Plotly chart element of the current run, in page order (sidebar last)."""
+    return [
+        node
+        for node in app._tree
+        if node.type == "plotly_chart"
+        or (node.type == "bidi_component" and node.proto.component_name == live_chart.NAME)
+    ]
+
+
+def chart_figure(node) -> dict:
+    """The figure JSON of a chart element from :func:`charts`."""
+    if node.type == "plotly_chart":
+        return json.loads(node.proto.spec)
+    return live_chart.figure_of(node)
 
 
 def trace(figure: dict, name: str) -> dict:

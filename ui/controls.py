@@ -566,7 +566,11 @@ def set_start_from_click(choice: SurfaceChoice, chart_key: str) -> None:
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if not points:
         return
-    x, y = points[0].get("x"), points[0].get("y")
+    set_start(choice, points[0].get("x"), points[0].get("y"))
+
+
+def set_start(choice: SurfaceChoice, x: float | None, y: float | None) -> None:
+    """A clicked point ``(x, y)`` becomes the start (nothing when it is not a finite point)."""
     if x is None or y is None or not (math.isfinite(x) and math.isfinite(y)):
         return
     key_x, key_y = start_keys(choice)
