@@ -194,6 +194,19 @@ def apply_theme(
     return fig
 
 
+def axes_layout(axes: tuple[str, ...], height: int | None = None, legend_rows: int = 1) -> dict:
+    """``apply_theme(go.Figure(layout={axis: {} for axis in axes}), height=…, legend_rows=…)``'s
+    layout as a plain dict, built without Plotly's objects (the tests compare the two): the
+    shared look for a figure with these 2-D axes (``"xaxis"``, ``"yaxis2"``, …)."""
+    layout: dict = {"template": NONE_TEMPLATE}
+    for axis in axes:
+        layout[axis] = copy.deepcopy(AXIS_STYLE)
+    if height is not None:
+        layout["height"] = height
+    layout.update(copy.deepcopy(layout_style(legend_rows)))
+    return layout
+
+
 def subplots_layout(
     cols: int,
     column_widths: tuple[float, ...] | None = None,
