@@ -41,6 +41,7 @@ with axes_column:
         axes_figure(view.layers, surface, view.curvature, axis_labels),
         key="curvature_axes_chart",
         theme=None,
+        height="stretch",
         selection_mode="points",
         on_select=partial(curvature_panel.set_point_from_click, choice, "curvature_axes_chart"),
     )
@@ -60,6 +61,7 @@ with map_column:
         map_figure(view.grid, view.layers, point, curvature_panel.map_mode(), axis_labels),
         key="curvature_map_chart",
         theme=None,
+        height="stretch",
         selection_mode="points",
         on_select=partial(curvature_panel.set_point_from_click, choice, "curvature_map_chart"),
     )

@@ -51,12 +51,14 @@ with data_column:
         ),
         key="sgd_data_chart",
         theme=None,
+        height="stretch",
     )
 with paths_column:
     st.plotly_chart(
         paths_figure(view.layers, surface, view.gd, view.sgd, view.seeds, view.step, axis_labels),
         key="sgd_paths_chart",
         theme=None,
+        height="stretch",
         selection_mode="points",
         on_select=partial(controls.set_start_from_click, choice, "sgd_paths_chart"),
     )
@@ -75,13 +77,19 @@ if diverged:
     )
 
 st.plotly_chart(
-    loss_figure(view.gd, view.sgd, view.f_star, view.step), key="sgd_loss_chart", theme=None
+    loss_figure(view.gd, view.sgd, view.f_star, view.step),
+    key="sgd_loss_chart",
+    theme=None,
+    height="stretch",
 )
 
 cloud_column, spread_column = st.columns([3, 2], gap="large")
 with cloud_column:
     st.plotly_chart(
-        cloud_figure(view.cloud, view.step, axis_labels), key="sgd_cloud_chart", theme=None
+        cloud_figure(view.cloud, view.step, axis_labels),
+        key="sgd_cloud_chart",
+        theme=None,
+        height="stretch",
     )
 with spread_column:
     sgd_panel.spread_summary(view.cloud, settings.n_samples)

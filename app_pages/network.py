@@ -35,6 +35,7 @@ st.plotly_chart(
     network_panel.curves(settings.training, settings.optimizers, settings.lrs),
     key="net_curves_chart",
     theme=None,
+    height="stretch",
 )
 boundary_column, plane_column = st.columns(2, gap="medium")
 with boundary_column:
@@ -46,11 +47,11 @@ with boundary_column:
             "plane. The loss and accuracy curves tell the story."
         )
     else:
-        st.plotly_chart(figure, key="net_boundary_chart", theme=None)
+        st.plotly_chart(figure, key="net_boundary_chart", theme=None, height="stretch")
 with plane_column:
     st.markdown(f"**The path of {labels[0]} through weight space**, on its PCA plane")
     pca_chart, explained = network_panel.plane(settings.training, first, first_lr)
-    st.plotly_chart(pca_chart, key="net_pca_chart", theme=None)
+    st.plotly_chart(pca_chart, key="net_pca_chart", theme=None, height="stretch")
 st.caption(
     f"The white line is a **shadow**: the {runs[0].optimizer.title} run moves all "
     f"{runs[0].thetas.shape[1]} weights, and we see its projection onto the two directions it "
@@ -70,7 +71,7 @@ std_lr = network_panel.standardization_lr_control()
 standard_chart, results = network_panel.standardization(
     settings.activation, settings.noise, settings.seed, std_lr
 )
-st.plotly_chart(standard_chart, key="net_standard_chart", theme=None)
+st.plotly_chart(standard_chart, key="net_standard_chart", theme=None, height="stretch")
 st.caption(
     "Seed 003's experiment with mini-batch gradient descent: iris in centimetres and two "
     "blobs whose second feature is 100× larger, trained as they are (dashed) and standardized "
@@ -86,8 +87,8 @@ with left:
         "Full-batch gradient descent on the squared error (MSE) with this network. On a "
         "quadratic, GD diverges once the curvature λmax passes 2/η. In a network the "
         "curvature rises during training until it reaches 2/η, then **hovers near it** while "
-        "the loss keeps falling, unevenly (Cohen et al. 2021). A net this small may also break "
-        "away: watch the loss."
+        "the loss keeps falling, though not always step by step (Cohen et al. 2021). A net "
+        "this small may also break away at a larger η: watch the loss."
     )
 if eos_lr is not None:
     eos_chart, eos_losses, eos_sharpness = explain.run_or_explain(
@@ -96,5 +97,5 @@ if eos_lr is not None:
         )
     )
     with right:
-        st.plotly_chart(eos_chart, key="net_eos_chart", theme=None)
+        st.plotly_chart(eos_chart, key="net_eos_chart", theme=None, height="stretch")
     st.caption(network_panel.eos_summary(eos_losses, eos_sharpness, eos_lr))

@@ -51,6 +51,7 @@ slice_args = {
     "theme": None,
     "on_select": partial(controls_phase.on_slice_click, settings),
     "width": "stretch",
+    "height": "stretch",
 }
 if data.has_map and len(data.ys) < len(phase.y_values(settings.optimizer)):
     left.caption(
@@ -66,6 +67,7 @@ if data.has_map:
         selection_mode="points",
         theme=None,
         width="stretch",
+        height="stretch",
     )
     left.caption(
         "Click a cell to use its η and β: the run on the right and the Playground "
@@ -76,7 +78,7 @@ else:  # gradient descent: its one knob is the slice
     left.caption(
         "Click a point to use its η: the run on the right and the Playground both switch to it."
     )
-right.plotly_chart(run_chart, key="phase_run", theme=None, width="stretch")
+right.plotly_chart(run_chart, key="phase_run", theme=None, width="stretch", height="stretch")
 explain.status(data.trajectory, surface)
 if data.has_map:
     st.plotly_chart(slice_chart, **slice_args)
@@ -107,15 +109,7 @@ with st.expander("The theory behind the lines", expanded=not data.has_map):
     )
     curvature = data.curvature
     if curvature is not None:
-        st.markdown(
-            f"Here $\\lambda_{{\\min}} = {curvature.lambda_min:.4g}$, "
-            f"$\\lambda_{{\\max}} = {curvature.lambda_max:.4g}$, $\\kappa = "
-            f"{curvature.condition_number:.4g}$: GD limit $2/\\lambda_{{\\max}} = "
-            f"{curvature.gd_stability_limit:.4g}$, best GD step "
-            f"{curvature.best_fixed_step:.4g} (rate {curvature.best_fixed_rate:.3f}); "
-            f"heavy-ball optimum $\\eta^* = {curvature.momentum_lr:.4g}$, "
-            f"$\\beta^* = {curvature.momentum_beta:.3f}$ (rate {curvature.momentum_rate:.3f})."
-        )
+        st.markdown(controls_phase.optimum_sentence(curvature))
     else:
         st.markdown(
             "This surface is not a quadratic with a positive definite Hessian, so no "

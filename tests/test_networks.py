@@ -376,3 +376,25 @@ def test_edge_of_stability():
     assert late.max() > 0.95 * limit and late.mean() < 1.1 * limit
     assert losses[-1] < 0.5 * losses[0]
     assert np.any(np.diff(losses[200:]) > 0)  # not monotone: the loss falls unevenly
+
+
+def test_a_mini_batch_run_s_message_says_what_its_losses_did():
+    """'Still moving' with mini-batches: the message counts the epochs whose training loss rose
+    (in the second half) instead of claiming jitter; its numbers have 3 significant figures."""
+    from tests.helpers import assert_readable_numbers, assert_shows
+
+    seen = set()
+    for lr in (0.05, 2.0):
+        run = train(NET, MOONS, optimizers.get("gd", lr=lr), epochs=12, batch_size=16, seed=3)
+        assert run.status == "max_steps", run.message
+        assert_readable_numbers(run.message)
+        assert_shows(run.message, run.train_loss[-1], "training loss ")
+        assert_shows(run.message, run.grad_norms[-1], "gradient norm ")
+        tail = np.diff(run.train_loss[6:])
+        rises = int(np.count_nonzero(tail > 0))
+        if rises:
+            assert f"rose on {rises} of the last {len(tail)} epochs" in run.message
+        else:
+            assert f"fell in each of the last {len(tail)} epochs" in run.message
+        seen.add(bool(rises))
+    assert seen == {True, False}, "both sentences are exercised"

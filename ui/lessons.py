@@ -15,6 +15,7 @@ import streamlit as st
 
 import lessons
 import optimizers
+from optimizers.numbers import format_number
 from ui import compute, controls, style
 from ui.state import default, set_value
 from viz import scenes as scene_figures
@@ -132,8 +133,8 @@ TEACHER_ROOM_ABOVE_PX = 220
 TEACHER_MIN_CHART_PX = 440
 
 #: Teacher mode: a projected screen read from the back row. The charts (keys
-#: ``lesson_setup.*`` and ``lesson_chart.*``, drawn with ``height="stretch"``) fill the
-#: window's height below the title.
+#: ``lesson_setup.*``, ``lesson_chart.*`` and ``lesson_network.*``, drawn with
+#: ``height="stretch"``) fill the window's height below the title.
 TEACHER_CSS = f"""
 <style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 4rem; }}
@@ -150,8 +151,11 @@ TEACHER_CSS = f"""
 [data-testid="stMain"] .katex-display > .katex {{ font-size: 1.6em !important; }}
 /* The scene's title beside the shortcut hint: one row, no room lost above or below it. */
 [data-testid="stMain"] h2 {{ padding: 0 !important; }}
-[class*="st-key-lesson_setup"], [class*="st-key-lesson_chart"] {{
+[class*="st-key-lesson_setup"], [class*="st-key-lesson_chart"],
+[class*="st-key-lesson_network"] {{
   height: clamp({TEACHER_MIN_CHART_PX}px, calc(100vh - {TEACHER_ROOM_ABOVE_PX}px), 1400px);
+  /* Not the height-follows-width rule of the other modes (ui/style.py SCREEN_CHARTS). */
+  aspect-ratio: auto; min-height: 0; max-height: none;
 }}
 </style>
 """
@@ -491,9 +495,9 @@ def setup_view(scene: lessons.Scene, teacher: bool) -> None:
                 key=f"lesson_setup.{scene.id}",
                 theme=None,
                 width="stretch",
-                # Teacher mode: the chart fills the window's height below the title
-                # (TEACHER_CSS).
-                height="stretch" if teacher else "content",
+                # Fills its element: in teacher mode the window's height below the title
+                # (TEACHER_CSS), otherwise a height that follows its width (ui/style.py).
+                height="stretch",
             )
     if several:
         with right:
@@ -549,11 +553,12 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
     if scene.network is not None:  # a network scene: its experiment's figure, no 2-D paths
         st.plotly_chart(
             network_figure(scene.id),
-            key=f"lesson_chart.{scene.id}.0",
+            key=f"lesson_network.{scene.id}",
             theme=None,
             width="stretch",
-            # Teacher mode: the chart fills the window's height below the title (TEACHER_CSS).
-            height="stretch" if teacher else "content",
+            # Teacher mode: the window's height (TEACHER_CSS); otherwise it follows the
+            # width (ui/style.py SCREEN_CHARTS).
+            height="stretch",
         )
     for index, (runs, column) in enumerate(zip(groups, chart_columns, strict=True)):
         column.plotly_chart(
@@ -561,7 +566,9 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
             key=f"lesson_chart.{scene.id}.{index}",
             theme=None,
             width="stretch",
-            height="stretch" if teacher else "content",
+            # Teacher mode: the window's height (TEACHER_CSS); otherwise it follows the
+            # width (ui/style.py SCREEN_CHARTS).
+            height="stretch",
         )
     st.html(
         PLAY_SCRIPT.replace("__PLAY__", f"{scene.id}.{st.session_state.get(PLAYS_KEY, 0)}"),
@@ -616,9 +623,12 @@ def run_table(scene: lessons.Scene) -> list[dict]:
                 "Surface": compute.surface(run.surface, run.surface_params).title,
                 "Optimizer": run.optimizer,
                 "η": hyper.pop("lr"),
-                "Other hyperparameters": ", ".join(f"{k} = {v:g}" for k, v in hyper.items()) or "—",
-                "Options": ", ".join(f"{k} = {v:g}" for k, v in run.options) or "—",
-                "Start": f"({run.x0[0]:.4g}, {run.x0[1]:.4g})",
+                "Other hyperparameters": ", ".join(
+                    f"{k} = {format_number(v)}" for k, v in hyper.items()
+                )
+                or "—",
+                "Options": ", ".join(f"{k} = {format_number(v)}" for k, v in run.options) or "—",
+                "Start": f"({format_number(run.x0[0])}, {format_number(run.x0[1])})",
                 "Steps": run.steps,
                 "Batch size": "full" if run.batch_size is None else str(run.batch_size),
                 "Noise σ": run.noise,

@@ -3,8 +3,11 @@
 Streamlit forgets a widget's value when a run does not draw that widget (for instance on
 another page). Every control of the app therefore uses a key starting with :data:`PREFIX`,
 its default is put into ``st.session_state`` before the widget is drawn (so the widget needs
-no ``value=`` argument and Streamlit warns about nothing), and :func:`persist` re-assigns those
-keys at the top of every run, which tells Streamlit to keep them.
+no ``value=`` argument and Streamlit warns about nothing), and :func:`finish_run` re-assigns
+the keys this run did *not* draw, which tells Streamlit to keep them. A key this run drew is
+left alone: re-assigning it makes Streamlit send its value back to the browser, which then
+overwrote a value the user had set meanwhile (quick arrow-key presses on the κ slider were
+lost, one in every few).
 
 The URL holds the same values (a teacher shares a link, 200 students open the same figure).
 The query parameter of a control is its key without the prefix: ``dl_lr.quadratic.gd`` is
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from ui import url_values
 
@@ -46,18 +50,46 @@ class _Share:
     link_slot: Any = None  # a placeholder at the top of the sidebar, for "Link to this view"
     notes: list[str] = field(default_factory=list)  # this run's changes made for the user
     note_box: Any = None  # a placeholder at the top of the page for them
+    seen: dict[str, Any] = field(default_factory=dict)  # dl_ values at the end of the last run
 
 
 def persist() -> None:
-    """Keep every ``dl_`` value alive through runs that do not draw its widget.
+    """Keep every ``dl_`` value alive through runs that do not draw its widget, and start the
+    run's URL bookkeeping.
 
-    app.py calls it at the top of every run, before the page: it also starts the run's URL
-    bookkeeping.
+    app.py calls it at the top of every run, before the page. A value the browser has just
+    changed (it differs from the end of the last run) is left alone here: its widget is on
+    this page, and re-assigning it would send it back to the browser with this run, over a
+    newer value the user may have set meanwhile (quick arrow-key presses on the κ slider
+    were lost, one in every few). :func:`finish_run` keeps it if this run does not draw it.
     """
+    seen = _share().seen
     for key in list(st.session_state):
         if isinstance(key, str) and key.startswith(PREFIX):
-            st.session_state[key] = st.session_state[key]
+            value = st.session_state[key]
+            if key not in seen or _same(seen[key], value):
+                st.session_state[key] = value
     start_run()
+
+
+def keep_undrawn() -> None:
+    """Keep every ``dl_`` value whose widget this run did not draw (Streamlit drops those at
+    the end of the run): re-assigning a value marks it as the app's own.
+
+    Only keys not drawn: a drawn widget keeps its value anyway, and re-assigning it before it
+    is drawn sent the value to the browser with the run, over a newer one the user may have
+    set meanwhile. After it is drawn Streamlit refuses the assignment, which is how a drawn
+    key is told apart here (whether or not it went through :func:`default`).
+    """
+    share = _share()
+    share.seen = {}
+    for key in list(st.session_state):
+        if isinstance(key, str) and key.startswith(PREFIX):
+            share.seen[key] = st.session_state[key]
+            try:
+                st.session_state[key] = st.session_state[key]
+            except StreamlitAPIException:
+                pass  # drawn in this run: Streamlit keeps it
 
 
 def start_run() -> None:
@@ -201,6 +233,7 @@ def finish_run() -> bool:
     if share.finished:
         return False
     share.finished = True
+    keep_undrawn()
     if share.restoring:
         for key in share.pending:
             name = url_values.quote(key[len(PREFIX) :], as_repr=False)
@@ -232,6 +265,14 @@ def _share() -> _Share:
         share = _Share(pending=pending)
         st.session_state[SHARE_KEY] = share
     return share
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two control values are equal (NaN equals NaN; arrays compare whole)."""
+    try:
+        return bool(a == b) or (a != a and b != b)  # only NaN differs from itself
+    except (TypeError, ValueError):
+        return a is b
 
 
 def _value(value: Any) -> Any:
