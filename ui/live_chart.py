@@ -8,8 +8,8 @@ down and draws the new one from scratch, twice. :func:`show` mounts a components
 module imports Streamlit's own Plotly chart file, :func:`ui.preload.plotly_chunk`).
 
 The element's data is the figure's JSON text, exactly what ``st.plotly_chart`` would send,
-as the one item of a list (:func:`figure_of` reads it back, for tests). A click on the contour panel calls ``on_click``
-with the clicked point's coordinates.
+as the one item of a list (:func:`figure_of` reads it back, for tests). A click on the
+contour panel calls ``on_click`` with the clicked point's coordinates.
 """
 
 from __future__ import annotations
