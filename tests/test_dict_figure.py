@@ -83,10 +83,12 @@ def test_pickling_keeps_the_dict_and_using_the_figure_builds_it(figure_and_spec)
 def test_to_dict_is_a_fresh_copy(figure_and_spec):
     fig, _ = figure_and_spec
     first = fig.to_dict()
+    minima = first["layout"]["meta"]["traces"]["minima"]
+    assert first["data"][minima]["name"] == "minimum"
     first["data"][0]["name"] = "changed"
     first["layout"]["meta"]["traces"]["minima"] = -1
     assert fig.to_dict()["data"][0]["name"] == "level lines"
-    assert fig.to_dict()["layout"]["meta"]["traces"]["minima"] == 1
+    assert fig.to_dict()["layout"]["meta"]["traces"]["minima"] == minima
 
 
 def test_an_invalid_dict_fails_when_the_figure_is_used():

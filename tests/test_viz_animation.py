@@ -108,6 +108,20 @@ def test_max_frames_caps_a_long_run(quadratic):
     assert np.allclose(drawn_path(fig, fig.frames[-1].name)[-1], trajectory.points[-1], **F32)
 
 
+def test_the_minimum_stars_are_drawn_over_the_paths_and_current_points(playground, race):
+    """A run that converges ends on a starred minimum: the star is drawn after (over) the
+    path and the current point, so the room still sees which minimum it reached."""
+    for fig in (playground[1], race[2]):
+        traces = roles(fig)
+        minima = fig.data[traces["minima"]]
+        assert minima.name == "minimum" and minima.marker.symbol == "star"
+        moving = [*traces["path_history"], *traces["path_tail"], *traces["current"]]
+        assert traces["minima"] > max(moving)
+        assert traces["minima"] in fig.layout.meta["static_traces"]
+        for frame in fig.frames:  # frames never touch the stars
+            assert traces["minima"] not in frame.traces
+
+
 def test_the_last_frame_draws_the_whole_path(playground):
     trajectory, fig = playground
     assert np.allclose(drawn_path(fig, fig.frames[-1].name), trajectory.points, **F32)

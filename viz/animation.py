@@ -36,10 +36,11 @@ step (right), with Play/Pause buttons and a step slider. How it stays small and 
   browser and the cache without ever being validated.
 
 Trace order (``fig.layout.meta["traces"]`` has the indices by role): static traces first,
-level lines 0, minimizers 1, start points 2, one static loss curve per trajectory, then
-(if any run diverged) the ✕ ends of the loss curves. Then the moving traces: the history
-and tail of each trajectory, the −∇f and step arrows (first trajectory), the current point
-of each trajectory, a ✕ per diverged trajectory, and each one's marker on its loss curve.
+level lines 0, start points 1, one static loss curve per trajectory, then (if any run
+diverged) the ✕ ends of the loss curves. Then the moving traces: the history and tail of
+each trajectory, the −∇f and step arrows (first trajectory), the current point of each
+trajectory, a ✕ per diverged trajectory, and each one's marker on its loss curve. Last, static
+again: the minimizers (stars, drawn over the paths) and the theory curves.
 """
 
 from __future__ import annotations
@@ -218,7 +219,6 @@ def path_figure_dict(
     roles["level_lines"] = add(
         {**surface_layer["trace"], "x": _coords(layers.line_x), "y": _coords(layers.line_y)}, 1
     )
-    roles["minima"] = add(_minima_trace(surface), 1)
     roles["start"] = add(_start_trace(trajectories), 1)
     roles["loss_curves"] = [add(run.loss_curve_trace(), 2) for run in runs]
     diverged_runs = [run for run in runs if run.diverged]
@@ -241,7 +241,10 @@ def path_figure_dict(
         add(run.diverged_trace(final_step), 1) if run.diverged else None for run in runs
     ]
     roles["loss_marker"] = [add(run.loss_marker_trace(final_step), 2) for run in runs]
-    # Static, but after the moving traces: the indices frames refer to stay as they were.
+    # Static, but after the moving traces: the indices frames refer to stay as they were. The
+    # stars are drawn over the paths, so a run that ends on a minimum does not hide its star
+    # under its current point (the status line names the starred minimum it reached).
+    roles["minima"] = add(_minima_trace(surface), 1)
     roles["theory"] = [
         None if curve is None else add(_theory_trace(curve, run, loss_axis), 2)
         for run, curve in zip(runs, theory_curves, strict=True)
@@ -313,7 +316,7 @@ def path_figure_dict(
             "sliders": [_slider(steps)],
             "meta": {
                 "traces": roles,
-                "static_traces": list(range(static_count)) + theory_indices,
+                "static_traces": [*range(static_count), roles["minima"], *theory_indices],
                 "frame_steps": steps.tolist(),
                 "keyframe_steps": sorted(set(keys.tolist())),
             },
