@@ -24,7 +24,7 @@ ADAPTIVE_FRACTION = {"adagrad": 0.25, "rmsprop": 0.01, "adam": 0.05}
 #: across the valley barely shrink: 200 steps drew a solid orange fan, not a zig-zag. At
 #: 10/11 of the limit the swings shrink by 9/11 ≈ 0.82 a step, so the room sees the lecture's
 #: picture of an ill-conditioned valley: a few bounces across it, then the slow crawl along
-#: its flat floor, at a cost of about 1/(1 − ηλmin) steps per e-fold: 55 instead of 50.5 at
+#: its flat floor, at a cost of about 1/(ηλmin) steps per e-fold: 55 instead of 50.5 at
 #: κ = 100.
 GD_LIMIT_FRACTION = 10 / 11
 #: At most this many halvings while a checked run diverges (2⁻¹² ≈ 2.4e-4 of the first value).
