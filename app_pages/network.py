@@ -87,8 +87,8 @@ with left:
         "Full-batch gradient descent on the squared error (MSE) with this network. On a "
         "quadratic, GD diverges once the curvature λmax passes 2/η. In a network the "
         "curvature rises during training until it reaches 2/η, then **hovers near it** while "
-        "the loss keeps falling, unevenly (Cohen et al. 2021). A net this small may also break "
-        "away: watch the loss."
+        "the loss keeps falling, though not always step by step (Cohen et al. 2021). A net "
+        "this small may also break away at a larger η: watch the loss."
     )
 if eos_lr is not None:
     eos_chart, eos_losses, eos_sharpness = explain.run_or_explain(

@@ -109,15 +109,7 @@ with st.expander("The theory behind the lines", expanded=not data.has_map):
     )
     curvature = data.curvature
     if curvature is not None:
-        st.markdown(
-            f"Here $\\lambda_{{\\min}} = {curvature.lambda_min:.4g}$, "
-            f"$\\lambda_{{\\max}} = {curvature.lambda_max:.4g}$, $\\kappa = "
-            f"{curvature.condition_number:.4g}$: GD limit $2/\\lambda_{{\\max}} = "
-            f"{curvature.gd_stability_limit:.4g}$, best GD step "
-            f"{curvature.best_fixed_step:.4g} (rate {curvature.best_fixed_rate:.3f}); "
-            f"heavy-ball optimum $\\eta^* = {curvature.momentum_lr:.4g}$, "
-            f"$\\beta^* = {curvature.momentum_beta:.3f}$ (rate {curvature.momentum_rate:.3f})."
-        )
+        st.markdown(controls_phase.optimum_sentence(curvature))
     else:
         st.markdown(
             "This surface is not a quadratic with a positive definite Hessian, so no "

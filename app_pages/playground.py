@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, explain, export, rates, scrub, state
+from ui import compute, controls, explain, export, live_chart, rates, scrub, state
 
 st.title("Playground")
 # One line at 1280×800, so Play and the status line stay above the fold (issue 11).
@@ -23,17 +23,12 @@ with st.sidebar:
 if scrubbing:
     scrub.chart(settings)
 else:
-    st.plotly_chart(
+    # Drawn in place over the last figure (Plotly.react), not remounted: ui/live_chart.py.
+    # It fills its element, whose height follows the window (ui/style.py).
+    live_chart.show(
         compute.path_figure((settings,), theory=True),
         key="playground_chart",
-        on_select=partial(
-            controls.set_start_from_click, controls.SurfaceChoice.of(settings), "playground_chart"
-        ),
-        selection_mode="points",
-        width="stretch",
-        # Fills its element, whose height follows the window (ui/style.py).
-        height="stretch",
-        theme=None,
+        on_click=partial(controls.set_start, controls.SurfaceChoice.of(settings)),
     )
 explain.status(trajectory, surface)
 rate = compute.rate_curve(settings)

@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from ui import compute, controls, explain, share
+from ui import compute, controls, explain, live_chart, share
 
 st.title("Optimizer race")
 explain.opening(
@@ -20,14 +20,9 @@ if not racers:
 trajectories = [explain.run_or_explain(partial(compute.run, settings)) for settings in racers]
 labels = tuple(t.optimizer.label() for t in trajectories)
 
-st.plotly_chart(
-    compute.path_figure(racers, labels, show_arrows=False),
-    key="race_chart",
-    width="stretch",
-    # Fills its element, whose height follows the window (ui/style.py).
-    height="stretch",
-    theme=None,
-)
+# Drawn in place over the last figure (Plotly.react), as the Playground's: ui/live_chart.py.
+# It fills its element, whose height follows the window (ui/style.py).
+live_chart.show(compute.path_figure(racers, labels, show_arrows=False), key="race_chart")
 st.plotly_chart(compute.race_curves(racers, labels), width="stretch", theme=None)
 st.dataframe(compute.race_table(racers), hide_index=True, width="stretch")
 

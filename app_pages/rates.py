@@ -115,15 +115,4 @@ st.plotly_chart(
     theme=None,
 )
 sweep = compute.condition_sweep(*sweep_args)
-st.caption(
-    f"Fitted log–log slopes for κ ≥ 10: GD {sweep.slope('gd'):.2f}, heavy ball "
-    f"{sweep.slope('momentum'):.2f}, Nesterov {sweep.slope('nesterov'):.2f} (the laws: 1 "
-    "and ½; a little more, because the error that must shrink grows with κ and momentum's "
-    "double root adds a factor t). Dashed and dotted: the κ and √κ laws through the κ = 10 "
-    "points."
-    + (
-        f" Yellow line: the κ of the surface in the sidebar ({current_kappa:.3g})."
-        if current_kappa is not None
-        else ""
-    )
-)
+st.caption(rates.slopes_caption(sweep, current_kappa))

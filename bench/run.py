@@ -155,8 +155,14 @@ def pick_control(at, key: str | None = None, count: int = 40, prefix: str | None
 
 
 def figure_bytes(at) -> list[int]:
-    """The length of each chart's figure JSON as sent to the browser."""
-    return [len(chart.proto.spec) for chart in at.get("plotly_chart")]
+    """The length of each chart's figure JSON as sent to the browser (``st.plotly_chart``'s
+    and the charts drawn in place, :mod:`ui.live_chart`)."""
+    from tests.helpers import charts
+
+    return [
+        len(chart.proto.spec if chart.type == "plotly_chart" else chart.proto.json)
+        for chart in charts(at)
+    ]
 
 
 def measure_page(

@@ -27,10 +27,10 @@ from lessons.measures import (
     spread,
 )
 from lessons.scene import Claim
+from optimizers.numbers import format_number
 
-
-def _g(value: float) -> str:
-    return f"{value:.3g}"
+#: A number for a student: three significant figures, powers of ten when tiny or huge.
+_g = format_number
 
 
 def eigen_errors(run, trajectory) -> tuple[np.ndarray, surfaces.Curvature]:
@@ -185,8 +185,8 @@ def momentum(runs, trajectories) -> tuple[Claim, ...]:
         Claim(
             "with v₀ = 0 the velocity is v_t = Σ_{j=0}^{t−1} β^{t−1−j} g_j",
             bool(np.allclose(velocities[t - 1], summed, rtol=1e-9, atol=1e-12)),
-            f"v_{t} replayed from the gradients: {summed.round(6).tolist()}; from the path: "
-            f"{velocities[t - 1].round(6).tolist()}",
+            f"v_{t} replayed from the gradients: ({_g(summed[0])}, {_g(summed[1])}); from the "
+            f"path: ({_g(velocities[t - 1][0])}, {_g(velocities[t - 1][1])})",
         ),
         Claim(
             "less zig-zag: the reversals across the valley die out sooner",
@@ -246,7 +246,7 @@ def standardize(runs, trajectories) -> tuple[Claim, ...]:
         Claim(
             "standardizing one feature (with an intercept) makes H the identity, κ = 1",
             abs(kappas[1] - 1) < 1e-9,
-            f"standardized κ = {kappas[1]:.6g}",
+            f"standardized κ = {_g(kappas[1])}",
         ),
         Claim(
             f"two standardized features with correlation r = {r} keep κ = (1+r)/(1−r) = "
@@ -281,7 +281,7 @@ def saddle(runs, trajectories) -> tuple[Claim, ...]:
             f"measured growth of y per step {_g(ratios.min())} … {_g(ratios.max())}",
         ),
         Claim(
-            f"from |y| = {y0:g} plain GD needs about ln(0.5/|y₀|)/ln({_g(growth)}) ≈ "
+            f"from |y| = {_g(y0)} plain GD needs about ln(0.5/|y₀|)/ln({_g(growth)}) ≈ "
             f"{estimate:.0f} steps to get 0.5 away",
             away[0] is not None and abs(away[0] - estimate) < 0.2 * estimate,
             f"it got 0.5 away at step {away[0]}",
@@ -421,7 +421,7 @@ def adaptive(runs, trajectories) -> tuple[Claim, ...]:
         Claim(
             "bias correction makes Adam's first step η in each coordinate",
             bool(np.allclose(first, runs[2].lr, rtol=1e-4)),
-            f"first step {first.round(6).tolist()}, η = {runs[2].lr:g}",
+            f"first step ({_g(first[0])}, {_g(first[1])}), η = {runs[2].lr:g}",
         ),
     )
 
@@ -438,7 +438,7 @@ def clipping(runs, trajectories) -> tuple[Claim, ...]:
         Claim(
             "without clipping the gradient grows at every step until the run blows up",
             plain.status == "diverged" and bool(np.all(np.diff(norms) > 0)),
-            f"gradient norms {', '.join(f'{n:,.0f}' for n in norms)}; {plain.message}",
+            f"gradient norms {' → '.join(map(_g, norms))}; {plain.message}",
         ),
         Claim(
             f"with clipping no step is longer than η·c = {_g(lr * clip)}",

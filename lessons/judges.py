@@ -20,10 +20,10 @@ from lessons.measures import (
 )
 from lessons.scene import Judge, Outcome
 from optimizers import RunSpec
+from optimizers.numbers import format_number
 
-
-def fmt(value: float) -> str:
-    return f"{value:.3g}"
+#: A number for a student: three significant figures, powers of ten when tiny or huge.
+fmt = format_number
 
 
 def summary(trajectory: optimizers.Trajectory) -> str:
@@ -59,7 +59,7 @@ def status_judge(converged: int, still_moving: int, diverged: int) -> Judge:
         if trajectory.status != "diverged":
             covered = 100.0 * (1.0 - end / start)
             evidence.append(
-                f"It covered {covered:.1f} % of the distance to the minimum "
+                f"It covered {fmt(covered)} % of the distance to the minimum "
                 f"({fmt(start)} → {fmt(end)})."
             )
         answer = {"converged": converged, "diverged": diverged}
@@ -84,8 +84,8 @@ def judge_zigzag(runs, trajectories) -> Outcome:
     lr = runs[0].lr
     evidence = (
         f"Across the valley each step multiplies the error by 1 − ηλmax = "
-        f"{1 - lr * model.lambda_max:.3g}: its sign flips every step. Along the valley by "
-        f"1 − ηλmin = {1 - lr * model.lambda_min:.3g}: a crawl.",
+        f"{fmt(1 - lr * model.lambda_max)}: its sign flips every step. Along the valley by "
+        f"1 − ηλmin = {fmt(1 - lr * model.lambda_min)}: a crawl.",
         f"The path reversed direction across the valley {count} times and {summary(trajectory)}.",
     )
     if trajectory.status == "diverged":
@@ -129,10 +129,10 @@ def judge_standardize(runs, trajectories) -> Outcome:
     raw, standardized = trajectories
     kappas = [quadratic_model(r.build_surface()).condition_number for r in runs]
     evidence = (
-        f"Condition number of the Hessian: raw feature κ = {kappas[0]:.4g}, "
-        f"standardized κ = {kappas[1]:.4g}.",
+        f"Condition number of the Hessian: raw feature κ = {fmt(kappas[0])}, "
+        f"standardized κ = {fmt(kappas[1])}.",
         f"Raw feature (η = {runs[0].lr:g}): it {summary(raw)}, "
-        f"{distance_to_nearest_minimum(runs[0].build_surface(), raw.final_point):.3g} from the "
+        f"{fmt(distance_to_nearest_minimum(runs[0].build_surface(), raw.final_point))} from the "
         "minimum.",
         f"Standardized (η = {runs[1].lr:g}): it {summary(standardized)}.",
     )
@@ -156,8 +156,8 @@ def judge_saddle(runs, trajectories) -> Outcome:
         return "never (within the budget)" if step is None else f"at step {step}"
 
     evidence = (
-        f"The Hessian at the origin has eigenvalues {model.lambda_min:.3g} and "
-        f"{model.lambda_max:.3g}: a {model.kind} point.",
+        f"The Hessian at the origin has eigenvalues {fmt(model.lambda_min)} and "
+        f"{fmt(model.lambda_max)}: a {model.kind} point.",
         f"Plain GD spent {near[0]} steps within 0.1 of the saddle and got 0.5 away from "
         f"it downhill {when(away[0])}.",
         f"Noisy GD spent {near[1]} steps there and got away {when(away[1])}.",
@@ -176,7 +176,7 @@ def judge_start(runs, trajectories) -> Outcome:
     ends = [nearest_minimum(surface, t.final_point) for t in trajectories]
     evidence = tuple(
         f"From ({r.x0[0]:g}, {r.x0[1]:g}): {summary(t)}, at the minimum "
-        f"({surface.minima[e][0]:.3f}, {surface.minima[e][1]:.3f})."
+        f"({fmt(surface.minima[e][0])}, {fmt(surface.minima[e][1])})."
         for r, t, e in zip(runs, trajectories, ends, strict=True)
     )
     if any(t.status != "converged" for t in trajectories):
@@ -190,7 +190,7 @@ def judge_noise_floor(runs, trajectories) -> Outcome:
     fixed, decayed = (excess_loss(t, f_star) for t in trajectories)
     evidence = (
         f"Mean loss above the minimum over the last quarter of the run: fixed η "
-        f"{fixed:.3g}, decaying η {decayed:.3g} (f* = {f_star:.4g}).",
+        f"{fmt(fixed)}, decaying η {fmt(decayed)} (f* = {fmt(f_star)}).",
     )
     if any(t.status == "diverged" for t in trajectories):
         return Outcome(3, evidence)
@@ -206,7 +206,7 @@ def judge_batch(runs, trajectories) -> Outcome:
     spreads = [spread(t.points, surface.minima[0]) for t in trajectories]
     evidence = (
         "Root-mean-square distance from the minimizer over the second half of each run: "
-        + ", ".join(f"batch {r.batch_size}: {s:.3g}" for r, s in zip(runs, spreads, strict=True))
+        + ", ".join(f"batch {r.batch_size}: {fmt(s)}" for r, s in zip(runs, spreads, strict=True))
         + ".",
     )
     if max(spreads) < 1.5 * min(spreads):
@@ -220,11 +220,11 @@ def judge_adagrad(runs, trajectories) -> Outcome:
     lengths = np.hypot(*np.diff(trajectory.points, axis=0).T)
     start, end = start_and_end(runs[0].build_surface(), trajectory)
     evidence = (
-        f"Effective step η/(√s + ε) of x: {effective[0, 0]:.3g} at the first step, "
-        f"{effective[-1, 0]:.3g} at the last; of y: {effective[0, 1]:.3g} → "
-        f"{effective[-1, 1]:.3g}.",
-        f"Step length: {lengths[0]:.3g} at first, {lengths[-1]:.3g} at the end.",
-        f"It {summary(trajectory)}; distance to the minimum {start:.3g} → {end:.3g}.",
+        f"Effective step η/(√s + ε) of x: {fmt(effective[0, 0])} at the first step, "
+        f"{fmt(effective[-1, 0])} at the last; of y: {fmt(effective[0, 1])} → "
+        f"{fmt(effective[-1, 1])}.",
+        f"Step length: {fmt(lengths[0])} at first, {fmt(lengths[-1])} at the end.",
+        f"It {summary(trajectory)}; distance to the minimum {fmt(start)} → {fmt(end)}.",
     )
     if trajectory.status == "diverged":
         return Outcome(2, evidence)
@@ -244,7 +244,7 @@ def judge_adaptive(runs, trajectories) -> Outcome:
     ends = [distance_to_nearest_minimum(surface, t.final_point) for t in trajectories]
     reached = tuple(end < 1e-3 for end in ends)
     evidence = tuple(
-        f"{t.optimizer.title} {summary(t)}, {end:.3g} from the minimum."
+        f"{t.optimizer.title} {summary(t)}, {fmt(end)} from the minimum."
         for t, end in zip(trajectories, ends, strict=True)
     )
     answer = {
@@ -263,8 +263,8 @@ def judge_clipping(runs, trajectories) -> Outcome:
     start, end = start_and_end(runs[1].build_surface(), clipped)
     evidence = (
         f"Without clipping: {plain.message}",
-        f"With clipping it {summary(clipped)}; the longest step was {longest:.3g} ≤ η·c = "
-        f"{limit:.3g}; distance to the minimum {start:.3g} → {end:.3g}.",
+        f"With clipping it {summary(clipped)}; the longest step was {fmt(longest)} ≤ η·c = "
+        f"{fmt(limit)}; distance to the minimum {fmt(start)} → {fmt(end)}.",
     )
     if clipped.status == "diverged":
         return Outcome(0, evidence)

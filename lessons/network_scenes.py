@@ -23,12 +23,13 @@ import numpy as np
 import networks
 import optimizers
 from lessons.scene import Claim, NetworkLesson, Outcome, Scene
+from optimizers.numbers import format_number
 from optimizers.train import NetworkRun, edge_of_stability, train
 
-
-def _g(value: float) -> str:
-    """A number for a student: three significant figures."""
-    return f"{value:.3g}"
+#: A number for a student: three significant figures, powers of ten when tiny or huge: ``_g``
+#: in prose, ``_tex`` inside $…$.
+_g = format_number
+_tex = functools.partial(format_number, latex=True)
 
 
 def _pct(value: float) -> str:
@@ -98,8 +99,8 @@ def judge_zero_init(runs, trajectories) -> Outcome:
     spread = float(np.abs(units - units[0]).max())
     evidence = (
         f"Zeros: the largest weight other than the output bias over the whole run is "
-        f"{np.abs(rest).max():.3g}; the 16 hidden units differ from one another by at most "
-        f"{spread:.3g}. Training accuracy {_pct(zeros.train_accuracy[0])} → "
+        f"{_g(np.abs(rest).max())}; the 16 hidden units differ from one another by at most "
+        f"{_g(spread)}. Training accuracy {_pct(zeros.train_accuracy[0])} → "
         f"{_pct(zeros.train_accuracy[-1])}. {zeros.message}",
         f"Xavier: training accuracy {_pct(xavier.train_accuracy[0])} → "
         f"{_pct(xavier.train_accuracy[-1])}. {xavier.message}",
@@ -132,20 +133,20 @@ def claims_zero_init(runs, trajectories) -> tuple[Claim, ...]:
         Claim(
             "with every weight 0 each hidden unit outputs tanh(0) = 0 for every example",
             float(np.abs(hidden_out).max()) == 0.0,
-            f"largest hidden output at the start {np.abs(hidden_out).max():.3g}",
+            f"largest hidden output at the start {_g(np.abs(hidden_out).max())}",
         ),
         Claim(
             "so backpropagation gives every weight a gradient of exactly 0; only the output "
             "bias gets one",
             float(np.abs(gradient[:-1]).max()) == 0.0 and gradient[-1] != 0.0,
-            f"largest other gradient {np.abs(gradient[:-1]).max():.3g}, output bias "
-            f"{gradient[-1]:.3g}",
+            f"largest other gradient {_g(np.abs(gradient[:-1]).max())}, output bias "
+            f"{_g(gradient[-1])}",
         ),
         Claim(
             f"the hidden units stay identical, all zero, for the whole run ({zeros.epochs} "
             "epochs: it stops once the gradient has vanished)",
             float(np.abs(rest).max()) == 0.0,
-            f"largest weight other than the output bias over the run {np.abs(rest).max():.3g}",
+            f"largest weight other than the output bias over the run {_g(np.abs(rest).max())}",
         ),
         Claim(
             f"the output bias learns the share of class 1: σ(b) → {_g(share)}",
@@ -153,9 +154,9 @@ def claims_zero_init(runs, trajectories) -> tuple[Claim, ...]:
             f"σ(b) = {_g(1 / (1 + np.exp(-bias)))} at the end; share of class 1 {_g(share)}",
         ),
         Claim(
-            f"the loss stops at the entropy of the class shares, {entropy:.4f} (about ln 2)",
+            f"the loss stops at the entropy of the class shares, {_g(entropy)} (about ln 2)",
             abs(zeros.train_loss[-1] - entropy) < 1e-4,
-            f"final training loss {zeros.train_loss[-1]:.4f}",
+            f"final training loss {_g(zeros.train_loss[-1])}",
         ),
         Claim(
             "the accuracy stays at the share of the larger class: one class predicted everywhere",
@@ -167,12 +168,12 @@ def claims_zero_init(runs, trajectories) -> tuple[Claim, ...]:
             "started equal but not at zero (every bias 0.5, every outgoing weight 0.1) the "
             "units move, but together: one feature copied 16 times",
             moved > 1e-2 and apart < 1e-12,
-            f"the units moved {moved:.3g} from their start and differ by {apart:.3g}",
+            f"the units moved {_g(moved)} from their start and differ by {_g(apart)}",
         ),
         Claim(
             "from Xavier's random start the units end different and the net learns the moons",
             closest > 1e-2 and xavier.train_accuracy[-1] > 0.85,
-            f"closest two hidden units {closest:.3g} apart; training accuracy "
+            f"closest two hidden units {_g(closest)} apart; training accuracy "
             f"{_pct(xavier.train_accuracy[-1])}",
         ),
     )
@@ -227,7 +228,7 @@ def late_loss(run: NetworkRun) -> float:
 def judge_standardization(runs, trajectories) -> Outcome:
     raw, standardized = trajectories
     evidence = tuple(
-        f"{name}: training loss {run.train_loss[0]:.3g} at the start, {late_loss(run):.3g} on "
+        f"{name}: training loss {_g(run.train_loss[0])} at the start, {_g(late_loss(run))} on "
         f"average over the last {LAST_EPOCHS} epochs; accuracy {_pct(run.train_accuracy[-1])} "
         f"after {run.epochs} epochs."
         for name, run in (("Raw", raw), ("Standardized", standardized))
@@ -246,19 +247,19 @@ def claims_standardization(runs, trajectories) -> tuple[Claim, ...]:
     rises = [int(np.count_nonzero(np.diff(run.train_loss) > 0)) for run in trajectories]
     return (
         Claim(
-            f"in centimetres the inputs' matrix [1 x]ᵀ[1 x]/n has κ = {kappas[0]:,.0f}",
+            f"in centimetres the inputs' matrix [1 x]ᵀ[1 x]/n has κ = {_g(kappas[0])}",
             kappas[0] > 1000,
-            f"κ raw = {kappas[0]:,.1f}",
+            f"κ raw = {_g(kappas[0])}",
         ),
         Claim(
-            f"standardizing brings it down to κ = {kappas[1]:.0f}",
+            f"standardizing brings it down to κ = {_g(kappas[1])}",
             kappas[1] < kappas[0] / 10,
-            f"κ standardized = {kappas[1]:.1f}",
+            f"κ standardized = {_g(kappas[1])}",
         ),
         Claim(
-            f"not to 1: petal length and width stay correlated (r = {petals:.2f})",
+            f"not to 1: petal length and width stay correlated (r = {_g(petals)})",
             petals > 0.9 and kappas[1] > 10,
-            f"r = {petals:.3f}",
+            f"r = {_g(petals)}",
         ),
         Claim(
             "with the raw inputs the loss goes up and down from epoch to epoch",
@@ -270,7 +271,7 @@ def claims_standardization(runs, trajectories) -> tuple[Claim, ...]:
             "raw run's, and its accuracy is higher",
             late_loss(standardized) < 0.5 * late_loss(raw)
             and standardized.train_accuracy[-1] > raw.train_accuracy[-1] + 0.1,
-            f"mean loss {late_loss(raw):.3g} raw, {late_loss(standardized):.3g} standardized; "
+            f"mean loss {_g(late_loss(raw))} raw, {_g(late_loss(standardized))} standardized; "
             f"final accuracy {_pct(raw.train_accuracy[-1])} raw, "
             f"{_pct(standardized.train_accuracy[-1])} standardized",
         ),
@@ -284,14 +285,14 @@ def _standardization_explanation(runs, trajectories) -> str:
         "Every first-layer unit adds up $w_1x_1 + \\dots + w_4x_4 + b$, so the curvature it "
         "sees is built from the inputs' matrix $M = [1\\ x]^\\top[1\\ x]/n$ (for a linear "
         "model with squared error it *is* the Hessian). Iris in centimetres gives $M$ a "
-        f"condition number $\\kappa = {kappas[0]:,.0f}$: the feature sizes and their common "
+        f"condition number $\\kappa = {_tex(kappas[0])}$: the feature sizes and their common "
         "offset stretch the loss surface into a long thin valley, and one η cannot suit its "
         "steep and its flat directions, so the loss goes up and down and gets nowhere fast. "
         "Standardizing every feature, $x' = (x-\\mu)/\\sigma$, gives them mean 0 and the same "
-        f"spread: $\\kappa = {kappas[1]:.0f}$ (not 1, because petal length and width are "
+        f"spread: $\\kappa = {_tex(kappas[1])}$ (not 1, because petal length and width are "
         "strongly correlated). Same net, same η, same start: over the last "
-        f"{LAST_EPOCHS} epochs the loss averages {late_loss(raw):.3g} raw and "
-        f"{late_loss(standardized):.3g} standardized."
+        f"{LAST_EPOCHS} epochs the loss averages {_g(late_loss(raw))} raw and "
+        f"{_g(late_loss(standardized))} standardized."
     )
 
 
@@ -337,14 +338,14 @@ def judge_edge(runs, trajectories) -> Outcome:
     k, edge, sharp, losses = run.reached, run.edge, run.sharpness, run.losses
     diverged = len(losses) < EDGE["steps"] + 1 or not np.isfinite(losses[-1])
     evidence = [
-        f"2/η = {edge:.3g}; sharpness {sharp[0]:.3g} at the start, {sharp[-1]:.3g} after "
-        f"{len(sharp) - 1} steps; loss {losses[0]:.3g} → {losses[-1]:.3g}."
+        f"2/η = {_g(edge)}; sharpness {_g(sharp[0])} at the start, {_g(sharp[-1])} after "
+        f"{len(sharp) - 1} steps; loss {_g(losses[0])} → {_g(losses[-1])}."
     ]
     if k is not None:
         after = sharp[k:] / edge
         evidence.append(
-            f"It reached 2/η at step {k}; afterwards it stayed between {after.min():.2f} and "
-            f"{after.max():.2f} times 2/η, and the loss rose on "
+            f"It reached 2/η at step {k}; afterwards it stayed between {_g(after.min())} and "
+            f"{_g(after.max())} times 2/η, and the loss rose on "
             f"{int(np.count_nonzero(np.diff(losses[k:]) > 0))} of {len(losses) - 1 - k} steps."
         )
     if diverged:
@@ -377,9 +378,9 @@ def claims_edge(runs, trajectories) -> tuple[Claim, ...]:
     settled = sharp[top + 10 :] / edge if top + 10 < len(sharp) else np.array([np.nan])
     return (
         Claim(
-            f"the sharpness starts below 2/η = {edge:.3g}",
+            f"the sharpness starts below 2/η = {_g(edge)}",
             sharp[0] < edge,
-            f"λmax = {sharp[0]:.3g} at step 0",
+            f"λmax = {_g(sharp[0])} at step 0",
         ),
         Claim(
             "it rises to 2/η as the net trains (progressive sharpening)",
@@ -387,37 +388,37 @@ def claims_edge(runs, trajectories) -> tuple[Claim, ...]:
             f"it came within 5 % of 2/η at step {k}",
         ),
         Claim(
-            f"it climbs past 2/η, to {sharp.max() / edge:.2f} times it",
+            f"it climbs past 2/η, to {_g(sharp.max() / edge)} times it",
             sharp.max() > edge,
-            f"largest λmax {sharp.max():.3g} at step {int(np.argmax(sharp))}",
+            f"largest λmax {_g(sharp.max())} at step {int(np.argmax(sharp))}",
         ),
         Claim(
             "on a quadratic that sharp, every step would multiply the error by |1 − ηλmax| > 1",
             above > 0 and factor > 1,
-            f"λmax > 2/η on {above} steps; at its largest |1 − ηλmax| = {factor:.3g}",
+            f"λmax > 2/η on {above} steps; at its largest |1 − ηλmax| = {_g(factor)}",
         ),
         Claim(
-            f"while λmax is above 2/η the loss jumps up, from {losses[jump]:.3g} to "
-            f"{losses[top]:.3g}",
+            f"while λmax is above 2/η the loss jumps up, from {_g(losses[jump])} to "
+            f"{_g(losses[top])}",
             sharp[jump] > edge and losses[top] > 2 * losses[jump],
-            f"λmax = {sharp[jump] / edge:.2f} × 2/η at step {jump}; the loss tops out at step "
+            f"λmax = {_g(sharp[jump] / edge)} × 2/η at step {jump}; the loss tops out at step "
             f"{top}",
         ),
         Claim(
             "after the jump the sharpness sits just below 2/η for the rest of the run",
             0.8 < settled.min() and settled.max() < 1.0,
-            f"between {settled.min():.2f} and {settled.max():.2f} times 2/η from step {top + 10}",
+            f"between {_g(settled.min())} and {_g(settled.max())} times 2/η from step {top + 10}",
         ),
         Claim(
             "it never strays far from 2/η once it got there",
             k is not None and HOVER_BAND[0] < after.min() and after.max() < HOVER_BAND[1],
-            f"between {after.min():.2f} and {after.max():.2f} times 2/η after step {k}",
+            f"between {_g(after.min())} and {_g(after.max())} times 2/η after step {k}",
         ),
         Claim(
             "and the loss falls again, below where it was before the jump",
             k is not None and losses[-1] < losses[jump] and losses[-1] < 0.7 * losses[k],
-            f"loss {losses[k] if k is not None else float('nan'):.3g} at step {k}, "
-            f"{losses[jump]:.3g} before the jump, {losses[-1]:.3g} at step {len(losses) - 1}",
+            f"loss {_g(losses[k] if k is not None else float('nan'))} at step {k}, "
+            f"{_g(losses[jump])} before the jump, {_g(losses[-1])} at step {len(losses) - 1}",
         ),
     )
 
@@ -430,14 +431,14 @@ def _edge_explanation(runs, trajectories) -> str:
     return (
         "On a quadratic, each step of gradient descent multiplies the error along the "
         "steepest direction by $1 - \\eta\\lambda_{\\max}$: it shrinks only while "
-        f"$\\lambda_{{\\max}} < 2/\\eta = {edge:.3g}$; beyond that the run diverges. A "
-        f"network's curvature is not fixed: it starts at {sharp[0]:.3g} and rises while the "
+        f"$\\lambda_{{\\max}} < 2/\\eta = {_tex(edge)}$; beyond that the run diverges. A "
+        f"network's curvature is not fixed: it starts at {_g(sharp[0])} and rises while the "
         f"net trains, until it meets 2/η at step {k}, and climbs on, to "
-        f"{sharp.max() / edge:.2f} times 2/η. There the steps overshoot along the sharpest "
-        f"direction and the loss jumps up, from {losses[jump]:.3g} to {losses[top]:.3g}. "
+        f"{_g(sharp.max() / edge)} times 2/η. There the steps overshoot along the sharpest "
+        f"direction and the loss jumps up, from {_g(losses[jump])} to {_g(losses[top])}. "
         "The run does not blow up: the jump throws the weights to a flatter place, the "
-        f"sharpness drops back just below 2/η ({settled.min():.2f} to {settled.max():.2f} "
-        f"times it) and the loss falls again, to {losses[-1]:.3g}. The curvature is held near "
+        f"sharpness drops back just below 2/η ({_g(settled.min())} to {_g(settled.max())} "
+        f"times it) and the loss falls again, to {_g(losses[-1])}. The curvature is held near "
         "the largest one the step size tolerates: what Cohen et al. named the edge of "
         "stability (Cohen, Kaur, Li, Kolter & Talwalkar, *Gradient Descent on Neural Networks "
         "Typically Occurs at the Edge of Stability*, ICLR 2021). In their large networks the "
@@ -557,7 +558,7 @@ SCENES: tuple[Scene, ...] = (
         f"**full-batch** gradient descent with **η = {EDGE['lr']:g}** for "
         f"**{EDGE['steps']} steps**. At every step we measure the **sharpness** λmax, the "
         "largest eigenvalue of the Hessian. On a quadratic, GD is stable only while "
-        f"λmax < 2/η = {2 / EDGE['lr']:.3g}.",
+        f"λmax < 2/η = {_g(2 / EDGE['lr'])}.",
         question="What does the sharpness do during the 200 steps?",
         choices=(
             "It stays below 2/η, and the loss falls smoothly",

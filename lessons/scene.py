@@ -10,6 +10,7 @@ import optimizers
 import surfaces
 from lessons.measures import quadratic_model
 from optimizers import RunSpec
+from optimizers.numbers import format_number
 
 
 @dataclass(frozen=True)
@@ -157,11 +158,19 @@ def curvature_note(scene: Scene) -> str:
     lines = []
     for name, params in scene.surfaces:
         model = quadratic_model(surfaces.get(name, **dict(params)))
+        low, high, kappa, limit = (
+            format_number(value, latex=True)
+            for value in (
+                model.lambda_min,
+                model.lambda_max,
+                model.condition_number,
+                model.gd_stability_limit,
+            )
+        )
         lines.append(
-            f"Hessian: $\\lambda_{{\\min}} = {model.lambda_min:.3g}$, "
-            f"$\\lambda_{{\\max}} = {model.lambda_max:.3g}$, "
-            f"$\\kappa = {model.condition_number:.3g}$. Gradient descent is stable for "
-            f"$\\eta < 2/\\lambda_{{\\max}} = {model.gd_stability_limit:.3g}$."
+            f"Hessian: $\\lambda_{{\\min}} = {low}$, $\\lambda_{{\\max}} = {high}$, "
+            f"$\\kappa = {kappa}$. Gradient descent is stable for "
+            f"$\\eta < 2/\\lambda_{{\\max}} = {limit}$."
         )
     return "  \n".join(lines)
 

@@ -6,6 +6,7 @@ Adding a scene is adding one :class:`lessons.Scene` to :data:`SCENES` below (its
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ from lessons.measures import adagrad_effective_steps, quadratic_model
 from lessons.scene import START_MARKER, Scene, run
 from lessons.sources import cite
 from optimizers import RunSpec
+from optimizers.numbers import format_number
 
 BOWL = {"condition_number": 10.0, "angle": 30.0}
 VALLEY = {"condition_number": 100.0, "angle": 30.0}
@@ -41,16 +43,15 @@ BOWL_MODEL = quadratic_model(surfaces.get("quadratic", **BOWL))
 VALLEY_MODEL = quadratic_model(surfaces.get("quadratic", **VALLEY))
 
 
-def _g(value: float) -> str:
-    """A number for a student: three significant figures."""
-    return f"{value:.3g}"
+#: Numbers for a student (three significant figures, powers of ten when tiny or huge): ``_g``
+#: in prose, ``_tex`` inside $…$.
+_g = format_number
+_tex = functools.partial(format_number, latex=True)
 
 
 #: κ of the raw line fit (the standardize scene's left panel).
 LINE_FIT_KAPPA = quadratic_model(surfaces.get("least_squares", standardize=False)).condition_number
 #: The double well's Hessian at the saddle point (0, 0).
-SADDLE_MODEL = surfaces.curvature(surfaces.get("custom", **DOUBLE_WELL), (0.0, 0.0))
-SADDLE_GROWTH = 1 + 0.0501 * abs(SADDLE_MODEL.lambda_min)
 
 
 def _on_bowl(label: str, optimizer: str, lr: float, steps: int, **kwargs) -> RunSpec:
@@ -73,6 +74,28 @@ def _step_size_scene(*, lr: float, claims, **text) -> Scene:
         judge=judges.status_judge(converged=0, still_moving=1, diverged=2),
         curvature_note=True,
         claims=claims,
+    )
+
+
+def _saddle_explanation(runs, trajectories) -> str:
+    """The double well's saddle: the curvature at the origin (measured on the runs' surface,
+    built when the scene is first shown: its formula needs SymPy, which the Lessons page
+    need not load to open) and the escape time it gives."""
+    first = runs[0]
+    well = surfaces.get(first.surface, **dict(first.surface_params))
+    lambda_min = surfaces.curvature(well, (0.0, 0.0)).lambda_min
+    growth = 1 + first.lr * abs(lambda_min)
+    return (
+        "Along $y$ the saddle curves down "
+        f"($\\lambda = {_tex(lambda_min)}$), so a small offset grows by the factor "
+        f"$1 + {_tex(abs(lambda_min))}\\eta = {_tex(growth)}$ per step — but "
+        "from $10^{-8}$ it needs about "
+        f"$\\ln(0.5/10^{{-8}})/\\ln {_tex(growth)} \\approx "
+        f"{math.log(0.5 / 1e-8) / math.log(growth):.0f}$ steps to get 0.5 away. "
+        "Meanwhile the gradient is almost zero and gradient descent sits still. The noisy "
+        "gradient kicks $y$ by about "
+        "$\\eta\\sigma$ at every step, so the run never sits on the ridge: the same growth "
+        "takes it down to a minimum as soon as it arrives."
     )
 
 
@@ -101,11 +124,11 @@ def _adaptive_explanation(runs, trajectories) -> str:
     return (
         "RMSprop keeps $s$ as an exponential moving average: old squared gradients fade by "
         f"$\\rho = {rho:g}$ per step (after the {rmsprop.steps} steps it needed, the first one "
-        f"weighs $\\rho^{{{rmsprop.steps - 1}}} = {_g(rho ** (rmsprop.steps - 1))}$ of the "
+        f"weighs $\\rho^{{{rmsprop.steps - 1}}} = {_tex(rho ** (rmsprop.steps - 1))}$ of the "
         "last), so as the gradients shrink near the minimum $s$ shrinks too and the step "
         "$\\eta/\\sqrt{s}$ stays useful. Adam's $\\beta_2 = "
         f"{b2:g}$ forgets almost nothing in {adam.steps} steps "
-        f"($\\beta_2^{{{adam.steps - 1}}} = {_g(b2 ** (adam.steps - 1))}$); it keeps its step "
+        f"($\\beta_2^{{{adam.steps - 1}}} = {_tex(b2 ** (adam.steps - 1))}$); it keeps its step "
         "because dividing by $1-\\beta_2^t$ makes $\\hat v$ an **average** of the squared "
         "gradients, not a sum that grows with $t$ like AdaGrad's. It adds a momentum average "
         "$m$ of the gradient, corrected the same way. The formula below is the one of Kingma "
@@ -124,14 +147,14 @@ def _clipping_explanation(runs, trajectories) -> str:
     limit = 2 / surfaces.curvature(surface, minimum).lambda_max
     lr = runs[1].lr
     return (
-        f"From the start the gradient has norm about {norms[0]:,.0f}; one step of "
+        f"From the start the gradient has norm about {_g(norms[0])}; one step of "
         "$\\eta\\, g$ lands on a steeper part of the wall, where the gradient is larger, so "
-        f"the next step is larger still: {', '.join(f'{n:,.0f}' for n in norms)} — the "
+        f"the next step is larger still: {' → '.join(map(_g, norms))} — the "
         "gradient explodes. Clipping rescales any gradient longer than $c$ to length $c$, so "
         "no step is longer than $\\eta c$; the run stays on the surface and follows the "
         "valley. Clipping does not fix η: at the minimum "
         f"({minimum[0]:g}, {minimum[1]:g}) the stability limit is "
-        f"$2/\\lambda_{{\\max}} = {_g(limit)}$, below η = {lr:g}, so the run can never settle "
+        f"$2/\\lambda_{{\\max}} = {_tex(limit)}$, below η = {lr:g}, so the run can never settle "
         "there. Run long enough, it locks into a back-and-forth 2-cycle "
         f"{_g(claims.cycle_distance(runs[1]))} from the minimum."
     )
@@ -165,10 +188,10 @@ SCENES: tuple[Scene, ...] = (
         answer=1,
         explanation="Each step moves by η times the gradient. On a quadratic the error along "
         "eigen-direction *i* is multiplied by $1 - \\eta\\lambda_i$ per step: along the shallow "
-        f"direction ($\\lambda_{{\\min}} = {_g(BOWL_MODEL.lambda_min)}$) that is "
-        f"${_g(1 - 0.01 * BOWL_MODEL.lambda_min)}$, so after 100 steps about "
-        f"${_g(1 - 0.01 * BOWL_MODEL.lambda_min)}^{{100}} \\approx "
-        f"{_g((1 - 0.01 * BOWL_MODEL.lambda_min) ** 100)}$ of that error is still left. Nothing "
+        f"direction ($\\lambda_{{\\min}} = {_tex(BOWL_MODEL.lambda_min)}$) that is "
+        f"${_tex(1 - 0.01 * BOWL_MODEL.lambda_min)}$, so after 100 steps about "
+        f"${_tex(1 - 0.01 * BOWL_MODEL.lambda_min)}^{{100}} \\approx "
+        f"{_tex((1 - 0.01 * BOWL_MODEL.lambda_min) ** 100)}$ of that error is still left. Nothing "
         "goes wrong, it is just slow: a timid learning rate wastes steps.",
         formula=_GD_RULE + r", \qquad " + _EIGEN_ERROR,
     ),
@@ -189,13 +212,13 @@ SCENES: tuple[Scene, ...] = (
         choices=_SPEED_CHOICES,
         answer=0,
         explanation="With $\\eta \\approx 2/(\\lambda_{\\min}+\\lambda_{\\max}) = "
-        f"{_g(BOWL_MODEL.best_fixed_step)}$ the two factors $1-\\eta\\lambda_{{\\min}} = "
-        f"{_g(1 - 0.183 * BOWL_MODEL.lambda_min)}$ and $1-\\eta\\lambda_{{\\max}} = "
-        f"{_g(1 - 0.183 * BOWL_MODEL.lambda_max)}$ are about equally small in size: the steep "
+        f"{_tex(BOWL_MODEL.best_fixed_step)}$ the two factors $1-\\eta\\lambda_{{\\min}} = "
+        f"{_tex(1 - 0.183 * BOWL_MODEL.lambda_min)}$ and $1-\\eta\\lambda_{{\\max}} = "
+        f"{_tex(1 - 0.183 * BOWL_MODEL.lambda_max)}$ are about equally small in size: the steep "
         "direction overshoots a little each step (the minus sign) but shrinks, the shallow one "
         "shrinks just as fast. That is the best a fixed step can do on this bowl: the error "
         "falls by about $(\\kappa-1)/(\\kappa+1) = "
-        f"{_g((BOWL_MODEL.condition_number - 1) / (BOWL_MODEL.condition_number + 1))}$ per step.",
+        f"{_tex((BOWL_MODEL.condition_number - 1) / (BOWL_MODEL.condition_number + 1))}$ per step.",
         formula=r"\eta^\star = \frac{2}{\lambda_{\min} + \lambda_{\max}}, \qquad "
         r"\max_i |1 - \eta^\star\lambda_i| = \frac{\kappa - 1}{\kappa + 1}",
     ),
@@ -216,8 +239,8 @@ SCENES: tuple[Scene, ...] = (
         choices=_SPEED_CHOICES,
         answer=2,
         explanation="Along the steep direction the error is multiplied by "
-        f"$1 - \\eta\\lambda_{{\\max}} = 1 - 0.211 \\cdot {_g(BOWL_MODEL.lambda_max)} = "
-        f"{_g(1 - 0.211 * BOWL_MODEL.lambda_max)}$ per step: it flips sign (the overshoot) "
+        f"$1 - \\eta\\lambda_{{\\max}} = 1 - 0.211 \\cdot {_tex(BOWL_MODEL.lambda_max)} = "
+        f"{_tex(1 - 0.211 * BOWL_MODEL.lambda_max)}$ per step: it flips sign (the overshoot) "
         f"**and grows** by {_g(100 * (0.211 * BOWL_MODEL.lambda_max - 2))} %. Only "
         f"{_g(100 * (0.211 / BOWL_MODEL.gd_stability_limit - 1))} % past the limit "
         "$2/\\lambda_{\\max}$, "
@@ -246,12 +269,12 @@ SCENES: tuple[Scene, ...] = (
         ),
         answer=1,
         explanation="One learning rate serves both directions, and η must stay below "
-        f"$2/\\lambda_{{\\max}} = {_g(2 / VALLEY_MODEL.lambda_max)}$ for the steep one. Along the "
-        f"floor the error then shrinks by only $1 - \\eta\\lambda_{{\\min}} = "
-        f"{_g(1 - 0.0194 * VALLEY_MODEL.lambda_min)}$ per step: that slow crawl is the "
+        f"$2/\\lambda_{{\\max}} = {_tex(2 / VALLEY_MODEL.lambda_max)}$ for the steep one. Along "
+        f"the floor the error then shrinks by only $1 - \\eta\\lambda_{{\\min}} = "
+        f"{_tex(1 - 0.0194 * VALLEY_MODEL.lambda_min)}$ per step: that slow crawl is the "
         "unavoidable cost of a large κ. The zig-zag comes from the step size: between "
-        f"$1/\\lambda_{{\\max}} = {_g(1 / VALLEY_MODEL.lambda_max)}$ and $2/\\lambda_{{\\max}}$ "
-        f"the factor $1-\\eta\\lambda_{{\\max}} = {_g(1 - 0.0194 * VALLEY_MODEL.lambda_max)}$ "
+        f"$1/\\lambda_{{\\max}} = {_tex(1 / VALLEY_MODEL.lambda_max)}$ and $2/\\lambda_{{\\max}}$ "
+        f"the factor $1-\\eta\\lambda_{{\\max}} = {_tex(1 - 0.0194 * VALLEY_MODEL.lambda_max)}$ "
         "is negative, so every step overshoots to the other wall. Below "
         "$1/\\lambda_{\\max}$ (say η = 0.005) the path does not zig-zag at all, but it crawls "
         "just the same.",
@@ -369,7 +392,7 @@ SCENES: tuple[Scene, ...] = (
         "gradient points straight at the minimum, and the best step $2/(1+1) = 1$ lands on it. "
         "That holds for **one** feature plus an intercept. With several features, "
         "standardizing each one leaves their correlations in $H$: two standardized features "
-        f"with correlation $r = 0.9$ still have $\\kappa = (1+r)/(1-r) = {_g(1.9 / 0.1)}$.",
+        f"with correlation $r = 0.9$ still have $\\kappa = (1+r)/(1-r) = {_tex(1.9 / 0.1)}$.",
         formula=r"H = \frac{1}{n}A^\top A = \begin{pmatrix} \overline{x^2} & \bar x \\ "
         r"\bar x & 1 \end{pmatrix} \;\xrightarrow{\;x \,\to\, (x-\bar x)/s\;}\; "
         r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}",
@@ -405,16 +428,7 @@ SCENES: tuple[Scene, ...] = (
             "Both leave together",
         ),
         answer=1,
-        explanation="Along $y$ the saddle curves down "
-        f"($\\lambda = {_g(SADDLE_MODEL.lambda_min)}$), so a small offset grows by the factor "
-        f"$1 + {_g(abs(SADDLE_MODEL.lambda_min))}\\eta = {_g(SADDLE_GROWTH)}$ per step — but "
-        "from $10^{-8}$ it needs about "
-        f"$\\ln(0.5/10^{{-8}})/\\ln {_g(SADDLE_GROWTH)} \\approx "
-        f"{math.log(0.5 / 1e-8) / math.log(SADDLE_GROWTH):.0f}$ steps to get 0.5 away. "
-        "Meanwhile the gradient is almost zero and gradient descent sits still. The noisy "
-        "gradient kicks $y$ by about "
-        "$\\eta\\sigma$ at every step, so the run never sits on the ridge: the same growth "
-        "takes it down to a minimum as soon as it arrives.",
+        explanation=_saddle_explanation,
         formula=r"H(0,0) = \begin{pmatrix} 2 & 0 \\ 0 & -4 \end{pmatrix}, \qquad "
         r"y_{t+1} = (1 + 4\eta)\, y_t \;\Rightarrow\; "
         r"t_{\text{escape}} \approx \frac{\ln(1/|y_0|)}{\ln(1 + 4\eta)}",

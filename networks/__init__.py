@@ -10,7 +10,7 @@ weight space.
 (65,)
 """
 
-from networks import datasets
+from networks import datasets, special
 from networks.datasets import Dataset
 from networks.directions import Plane, filter_normalized, pca_plane, sharpness
 from networks.init import SCHEMES, initialize
@@ -28,4 +28,5 @@ __all__ = [
     "initialize",
     "pca_plane",
     "sharpness",
+    "special",
 ]

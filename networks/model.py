@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
+
+from networks.special import expit, log_softmax, softmax
 
 ACTIVATIONS = ("tanh", "relu")
 LOSSES = ("cross_entropy", "mse")

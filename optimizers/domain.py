@@ -12,9 +12,12 @@ non-finite value is always an overflow.
 from __future__ import annotations
 
 import functools
+import math
 from typing import NamedTuple
 
 import numpy as np
+
+from optimizers.numbers import format_number, format_point
 
 # The module, not its names: they load SymPy (surfaces.formula) on first use, which only a
 # typed formula needs.
@@ -114,5 +117,24 @@ def reason(surface, x: float, y: float) -> str:
         if violated:
             if edge.words.endswith(f"where {edge.argument} = 0"):
                 return edge.words
-            return f"{edge.words} (there {edge.argument} = {float(value):.3g})"
+            return f"{edge.words} (there {edge.argument} = {format_number(float(value))})"
     return ""
+
+
+def start_error(surface, x: float, y: float, loss, gradient) -> str:
+    """Why a run cannot start at (x, y), where the loss ``loss`` or the ``gradient`` there is
+    not a finite number: a domain edge named by :func:`reason`, an overflow to infinity (a far
+    start on a steep surface), or otherwise undefined."""
+    what = "loss" if not np.isfinite(loss) else "gradient"
+    point = format_point((x, y))
+    why = reason(surface, x, y)
+    if why:
+        return f"The {what} is not defined at x0 = {point}: {why}: choose another start."
+    # ∞ − ∞ in a far start's arithmetic gives NaN, not ∞: a huge start overflowed too.
+    overflowed = np.isinf(loss) or np.any(np.isinf(np.asarray(gradient, dtype=float)))
+    if overflowed or math.hypot(x, y) > 1e100:
+        return (
+            f"The {what} overflows to infinity at x0 = {point}: the start is too far out for "
+            "floating-point numbers; choose another start."
+        )
+    return f"The {what} is not defined at x0 = {point}: choose another start."

@@ -8,6 +8,8 @@ One helper for every page, figure and message, so the app never prints "0.000000
 '4.2×10⁻¹⁴'
 >>> format_number(13140)
 '13,140'
+>>> format_point((3140.2, -4.2e-14))
+'(3140, -4.2×10⁻¹⁴)'
 """
 
 from __future__ import annotations
@@ -55,3 +57,9 @@ def format_number(value: float, digits: int = 3, latex: bool = False) -> str:
     if latex:
         return rf"{mantissa} \times 10^{{{int(exponent)}}}"
     return f"{mantissa}×10" + str(int(exponent)).translate(_SUPERSCRIPT)
+
+
+def format_point(point, digits: int = 3) -> str:
+    """``(x, y)`` with :func:`format_number`'s figures but no thousands separators, which would
+    read as more coordinates: ``(3140, -1810)``, ``(1.2×10⁻⁹, 0)``."""
+    return "(" + ", ".join(format_number(v, digits).replace(",", "") for v in point) + ")"

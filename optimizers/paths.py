@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizers import stopping
+from optimizers import domain, stopping
 from optimizers.registry import Optimizer
 from optimizers.runner import _check_run_arguments, run
 from optimizers.sweep import sweep
@@ -132,10 +132,7 @@ def lr_paths(
         loss0 = float(surface._value(start[0], start[1]))
         g0 = surface._gradient(start[0], start[1])
         if not (np.isfinite(loss0) and np.all(np.isfinite(g0))):
-            raise ValueError(
-                f"The loss or its gradient is not defined at x0 = {tuple(start)}: "
-                "choose another start."
-            )
+            raise ValueError(domain.start_error(surface, start[0], start[1], loss0, g0))
         ceiling = float(stopping.loss_ceiling(surface, loss0))
         # Where each row's path ends, in optimizers.run's order of checks: a point that
         # overflowed, left the escape disc or where f or ∇f is undefined ends the path before

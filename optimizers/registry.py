@@ -8,6 +8,7 @@ from types import ModuleType
 
 from optimizers import adagrad, adam, gd, momentum, nesterov, newton, rmsprop
 from optimizers.hyper import Hyper
+from optimizers.numbers import format_number
 
 RULES: dict[str, ModuleType] = {
     "gd": gd,
@@ -72,7 +73,7 @@ class Optimizer:
 
     def label(self) -> str:
         """A short legend entry: the rule and its hyperparameters."""
-        parts = [f"{key}={value:.3g}" for key, value in self.hyperparameters.items()]
+        parts = [f"{key}={format_number(value)}" for key, value in self.hyperparameters.items()]
         return f"{self.title} ({', '.join(parts)})"
 
 

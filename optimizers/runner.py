@@ -9,6 +9,7 @@ import numpy as np
 
 from optimizers import domain, stopping
 from optimizers.newton import direction as newton_direction
+from optimizers.numbers import format_number, format_point
 from optimizers.registry import Optimizer
 from surfaces.base import Surface, as_point
 
@@ -131,8 +132,10 @@ def run(
 
     - **bouncing**: it stays in a bounded region without settling. At some checkpoint
       T = 32, 64, 128, … ≤ ``steps`` its largest step in [3T/4, T) was no larger than in
-      [T/2, 3T/4) and smaller by at most 0.1 % per step, and its lowest loss did not fall
-      (``stopping.not_settling``): a cycle, chaos, or a noisy gradient.
+      [T/2, 3T/4) and smaller by at most 0.1 % per step, along neither axis did its largest
+      step grow more than 2× (an escape hidden below the other axis's rounding), and its
+      lowest loss did not fall (``stopping.not_settling``): a cycle, chaos, or a noisy
+      gradient.
     - **max_steps** ("still moving"): otherwise.
 
     Every verdict but "still moving" is established by a fixed step of the run, so running
@@ -194,16 +197,13 @@ def run(
     # in [T/2, 3T/4) and [3T/4, T) before checkpoint T.
     mark, bounced_at = stopping.FIRST_CHECK, 0
     window_steps, window_lows = [0.0, 0.0], [math.inf, math.inf]
+    window_axes = [[0.0, 0.0], [0.0, 0.0]]  # largest |Δx|, |Δy| in each window
 
     with np.errstate(all="ignore"):
         loss0 = float(value(x, y))
         g0 = gradient_at(x, y)
         if not (math.isfinite(loss0) and math.isfinite(float(g0[0]) + float(g0[1]))):
-            why = domain.reason(surface, x, y)
-            raise ValueError(
-                f"The {'loss' if not math.isfinite(loss0) else 'gradient'} is not defined at "
-                f"x0 = {(x, y)}{': ' + why if why else ''}: choose another start."
-            )
+            raise ValueError(domain.start_error(surface, x, y, loss0, g0))
         ceiling = float(stopping.loss_ceiling(surface, loss0))
         for k in range(steps + 1):
             if not math.isfinite(x + y):
@@ -243,10 +243,13 @@ def run(
                 status, stop = "converged", k
                 break
             if k == mark:
-                if not bounced_at and stopping.not_settling(*window_steps, *window_lows, mark):
+                if not bounced_at and stopping.not_settling(
+                    *window_steps, *window_lows, mark, *window_axes
+                ):
                     bounced_at = mark
                 mark *= 2
                 window_steps, window_lows = [0.0, 0.0], [math.inf, math.inf]
+                window_axes = [[0.0, 0.0], [0.0, 0.0]]
             half = 4 * k >= 3 * mark
             if 2 * k >= mark and loss < window_lows[half]:
                 window_lows[half] = loss
@@ -278,8 +281,10 @@ def run(
             if step_sq == 0.0 and stoppable:
                 status, stop, reason = "stopped", k, "zero step"
                 break
-            if 2 * k >= mark and step_sq > window_steps[half]:
-                window_steps[half] = step_sq
+            if 2 * k >= mark:
+                window_steps[half] = max(window_steps[half], step_sq)
+                axes = window_axes[half]
+                axes[0], axes[1] = max(axes[0], abs(step_x)), max(axes[1], abs(step_y))
             x, y = new_x, new_y
 
     if status == "max_steps" and bounced_at:
@@ -382,31 +387,29 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _fmt_point(point) -> str:
-    return f"({point[0]:.4g}, {point[1]:.4g})"
-
-
 def stability_explanation(optimizer: Optimizer, lam_max: float) -> str | None:
     """Why a fixed-step rule diverges on a quadratic with largest eigenvalue ``lam_max``.
 
     GD needs lr·λmax < 2; heavy ball lr·λmax < 2(1+β); PyTorch's Nesterov
     lr·λmax < 2(1+β)/(1+2β). Returns None where the rule is stable or has no such bound.
     """
-    lr = optimizer.lr
-    product = lr * lam_max
+    product = optimizer.lr * lam_max
     beta = optimizer.hyperparameters.get("momentum", 0.0)
     if optimizer.name == "gd":
-        limit, text = 2.0, "2"
+        limit, formula = 2.0, ""
     elif optimizer.name == "momentum":
-        limit, text = 2.0 * (1 + beta), f"2(1+β) = {2.0 * (1 + beta):.3g}"
+        limit, formula = 2.0 * (1 + beta), "2(1+β) = "
     elif optimizer.name == "nesterov":
-        limit = 2.0 * (1 + beta) / (1 + 2 * beta)
-        text = f"2(1+β)/(1+2β) = {limit:.3g}"
+        limit, formula = 2.0 * (1 + beta) / (1 + 2 * beta), "2(1+β)/(1+2β) = "
     else:
         return None
     if product <= limit:
         return None
-    return f"lr·λmax = {product:.3g} > {text}"
+    # Just past the limit three figures would print "2 > 2": add figures until they differ.
+    digits = next(
+        (d for d in range(3, 10) if format_number(product, d) != format_number(limit, d)), 10
+    )
+    return f"lr·λmax = {format_number(product, digits)} > {formula}{format_number(limit, digits)}"
 
 
 def objective_minimizer(surface: Surface, weight_decay: float, near) -> np.ndarray | None:
@@ -484,31 +487,51 @@ def _message(
     if status == "converged":
         # The rule also stops on an exactly zero gradient, which "fell below tol" misstates
         # when tol is 0.
-        reached = f"fell below {tol:g}" if norms[-1] < tol else "is exactly 0"
+        # At the start the norm did not "fall": it was already below tol there.
+        if norms[-1] == 0:
+            reached = "is exactly 0"
+        elif k == 0:
+            reached = f"({format_number(norms[-1])}) is already below tol = {format_number(tol)}"
+        else:
+            reached = f"fell below {format_number(tol)}"
+        where = (
+            f"at its start {format_point(last)}"
+            if k == 0
+            else f"in {_count(k, 'step')} to {format_point(last)}"
+        )
         text = (
-            f"Converged in {_count(k, 'step')} to {_fmt_point(last)}: the {gradient_words} "
-            f"{reached}; loss {losses[-1]:.6g}."
+            f"Converged {where}: the {gradient_words} {reached}; loss {format_number(losses[-1])}."
         )
         text += _stationary_point_words(surface, optimizer, last)
     elif status in ("max_steps", "bouncing"):
-        if status == "max_steps":
+        if status == "max_steps" and k == 0:
             text = (
-                f"Still moving after {_count(k, 'step')} at {_fmt_point(last)}: loss "
-                f"{losses[-1]:.6g}, {gradient_words} {norms[-1]:.2g}."
+                f"No steps taken (steps = 0): at the start {format_point(last)} the loss is "
+                f"{format_number(losses[-1])} and the {gradient_words} {format_number(norms[-1])}."
             )
+        elif status == "max_steps":
+            text = (
+                f"Still moving after {_count(k, 'step')} at {format_point(last)}: loss "
+                f"{format_number(losses[-1])}, {gradient_words} {format_number(norms[-1])}."
+            )
+            text += _little_progress_words(surface, points)
+            if tol == 0:
+                text += " With tol = 0 only an exactly zero gradient counts as converged."
         else:
             tail = points[k // 2 :]
             centre = tail.mean(axis=0)
             reach = float(np.max(np.hypot(*(tail - centre).T)))
             text = (
-                f"Bouncing: after {_count(k, 'step')} it stays within {reach:.3g} of "
-                f"{_fmt_point(centre)} but does not settle (from step {bounced_at // 2} to "
+                f"Bouncing: after {_count(k, 'step')} it stays within {format_number(reach)} of "
+                f"{format_point(centre)} but does not settle (from step {bounced_at // 2} to "
                 f"{bounced_at} its largest step stopped shrinking and its lowest loss stopped "
-                f"falling); loss {losses[-1]:.6g}."
+                f"falling); loss {format_number(losses[-1])}."
             )
         text += _moving_words(surface, optimizer, points, stochastic)
     elif status == "stopped":
         text = _stopped_text(surface, optimizer, points, norms)
+        if tol == 0:
+            text += " With tol = 0 only an exactly zero gradient counts as converged."
     elif status == "undefined":
         why = domain.reason(surface, *bad_point)
         where = (
@@ -516,10 +539,20 @@ def _message(
             if why.startswith("the gradient")
             else "is outside the domain of f"
         )
-        text = f"Stopped at step {k}: the next point {_fmt_point(bad_point)} {where}: {why}."
+        text = f"Stopped at step {k}: the next point {format_point(bad_point)} {where}: {why}."
     else:
         text = _divergence_text(surface, optimizer, reason, points, losses, bad_point)
     return " ".join([text, *notes])
+
+
+def _little_progress_words(surface, points) -> str:
+    """Where a run has hardly left its start (a tiny learning rate, a tight clip), say how far
+    it got: 'still moving' alone would hide that it barely moved."""
+    farthest = float(np.max(np.hypot(*(points - points[0]).T)))
+    if farthest >= 1e-3 * surface.half_diagonal:
+        return ""
+    steps = _count(len(points) - 1, "step")
+    return f" In {steps} it never got farther than {format_number(farthest)} from its start."
 
 
 def _stationary_point_words(surface, optimizer, point) -> str:
@@ -550,7 +583,8 @@ def _stationary_point_words(surface, optimizer, point) -> str:
             return (
                 " This point is not a minimum: the Hessian is singular here, so the curvature "
                 "cannot tell, but the loss is lower nearby "
-                f"({values[lowest]:.3g} at {_fmt_point(probes[lowest])} < {here:.3g})."
+                f"({format_number(values[lowest])} at {format_point(probes[lowest])} < "
+                f"{format_number(here)})."
             )
     return (
         " The Hessian is singular here, so the curvature cannot tell whether this is a "
@@ -574,8 +608,8 @@ def _moving_words(surface, optimizer, points, stochastic) -> str:
             if optimizer.decay:
                 return (
                     " The noisy gradient keeps it moving around the minimum; the decaying "
-                    f"learning rate (now {optimizer.lr_at(len(points) - 1):.3g}) shrinks its "
-                    "swings slowly."
+                    f"learning rate (now {format_number(optimizer.lr_at(len(points) - 1))}) "
+                    "shrinks its swings slowly."
                 )
             return (
                 " The noisy gradient keeps it bouncing around the minimum; a decaying learning "
@@ -592,25 +626,26 @@ def _moving_words(surface, optimizer, points, stochastic) -> str:
 
 def _stopped_text(surface, optimizer, points, norms) -> str:
     k = len(points) - 1
-    at = f"Stopped at step {k} at {_fmt_point(points[-1])}: "
+    at = f"Stopped at step {k} at {format_point(points[-1])}: "
     if optimizer.name == "newton":
         hessian = _objective_hessian(surface, optimizer, points[-1])
         gradient = surface.gradient(points[-1]) + optimizer.weight_decay * points[-1]
         if not np.any(newton_direction(hessian, gradient)):
             return at + (
                 "Newton's step is zero because the Hessian is singular and the gradient "
-                f"(norm {norms[-1]:.2g}) lies outside its range, so the pseudo-inverse has no "
-                "direction to step along; this is not a minimum criterion."
+                f"(norm {format_number(norms[-1])}) lies outside its range, so the "
+                "pseudo-inverse has no direction to step along; the gradient is not zero, so this "
+                "point is not a minimum."
             )
     if optimizer.name == "adagrad":
         return at + (
             "AdaGrad's rates have decayed to nothing: its step lr·g/(√s + ε) is smaller than "
             "the rounding of the coordinates, and the rates only shrink as s sums the squared "
-            f"gradients, while the gradient norm is still {norms[-1]:.2g}."
+            f"gradients, while the gradient norm is still {format_number(norms[-1])}."
         )
     return at + (
         "each step is smaller than the rounding of the coordinates, so the point no longer "
-        f"moves; the gradient norm is still {norms[-1]:.2g}."
+        f"moves; the gradient norm is still {format_number(norms[-1])}."
     )
 
 
@@ -621,22 +656,24 @@ def _divergence_text(surface, optimizer, reason, points, losses, bad_point) -> s
         what = f"Diverged at step {k + 1}: the next point overflowed to infinity"
     elif reason == "overflow":
         what = (
-            f"Diverged at step {k + 1}: at the next point {_fmt_point(bad_point)} the loss "
+            f"Diverged at step {k + 1}: at the next point {format_point(bad_point)} the loss "
             "overflowed to infinity"
         )
     elif reason == "escaped next":  # f overflowed out there: the path ends one point short
         what = (
-            f"Diverged at step {k + 1}: the point flew far off the plot to {_fmt_point(bad_point)}"
+            f"Diverged at step {k + 1}: the point flew far off the plot to "
+            f"{format_point(bad_point)}"
         )
     elif reason == "escaped":
         if losses[-1] < losses[0]:
             return (
-                f"Left the plot at step {k} with the loss still falling ({losses[-1]:.3g}) at "
-                f"{_fmt_point(last)}: in that direction this surface has no minimum."
+                f"Left the plot at step {k} with the loss still falling "
+                f"({format_number(losses[-1])}) at {format_point(last)}: in that direction this "
+                "surface has no minimum."
             )
-        what = f"Diverged at step {k}: the point flew far off the plot to {_fmt_point(last)}"
+        what = f"Diverged at step {k}: the point flew far off the plot to {format_point(last)}"
     else:
-        what = f"Diverged at step {k}: the loss exploded to {losses[-1]:.3g}"
+        what = f"Diverged at step {k}: the loss exploded to {format_number(losses[-1])}"
     return f"{what}; {_why_diverged(surface, optimizer, points)}."
 
 

@@ -20,8 +20,9 @@ loss. The statuses, in the order the runner checks them at each point x_k:
 ``'bouncing'``
     At a checkpoint T (:data:`FIRST_CHECK` · 2ʲ ≤ budget) the run's swings neither grew nor
     shrank by more than :data:`SETTLE_RATE` per step between the windows [T/2, 3T/4) and
-    [3T/4, T), and its lowest loss did not fall (:func:`not_settling`): it stays in a
-    bounded region without settling (a cycle, chaos, or noise).
+    [3T/4, T), along neither axis did its largest step grow by more than
+    :data:`AXIS_GROWTH`, and its lowest loss did not fall (:func:`not_settling`): it stays
+    in a bounded region without settling (a cycle, chaos, or noise).
 ``'max_steps'``
     Still moving: none of the above by the end of the budget.
 
@@ -45,6 +46,11 @@ SCALE_GRID = 25
 FIRST_CHECK = 32
 #: A run whose largest step changes by less than this fraction per step is not settling.
 SETTLE_RATE = 1e-3
+#: Between the two windows a bounded run's largest step along one axis may vary, but not grow
+#: by more than this factor: faster growth is an escape along an axis whose steps are still
+#: below the rounding of the other axis's (GD at lr·λ = 2 on the saddle x² − y² from y = 10⁻²⁰⁰:
+#: x swaps ±2 for ever, y triples every step, and loss and step length stay 4 in floats).
+AXIS_GROWTH = 2.0
 #: Rules whose step, once exactly zero at a point, stays zero there (deterministic runs).
 STOPPABLE = frozenset({"gd", "adagrad", "newton"})
 
@@ -97,18 +103,24 @@ def window(k: int) -> tuple[int, int]:
     return mark, int(4 * k >= 3 * mark)
 
 
-def not_settling(step_sq_a, step_sq_b, low_a, low_b, mark: int):
+def not_settling(step_sq_a, step_sq_b, low_a, low_b, mark: int, axes_a=None, axes_b=None):
     """True where the windows before checkpoint ``mark`` show a run that does not settle.
 
     ``step_sq_a``/``step_sq_b`` are the largest squared step lengths in [T/2, 3T/4) and
-    [3T/4, T), ``low_a``/``low_b`` the lowest losses there. Not settling: the largest step
-    did not grow and shrank by less than ``SETTLE_RATE`` per step, and the lowest loss did
-    not fall. Works elementwise on arrays.
+    [3T/4, T), ``low_a``/``low_b`` the lowest losses there, ``axes_a``/``axes_b`` (optional,
+    shape (2, …)) the largest |Δx| and |Δy| there. Not settling: the largest step did not
+    grow and shrank by less than ``SETTLE_RATE`` per step, the lowest loss did not fall, and
+    along neither axis did the largest step grow by more than ``AXIS_GROWTH``. Works
+    elementwise on arrays.
     """
     shrink = math.exp(-2.0 * SETTLE_RATE * (mark // 4))  # squared lengths: twice the rate
-    return (
+    bounded = (
         (step_sq_a > 0)
         & (step_sq_b <= step_sq_a)
         & (step_sq_b >= shrink * step_sq_a)
         & (low_b >= low_a)
     )
+    if axes_a is None:
+        return bounded
+    grew = np.asarray(axes_b) > AXIS_GROWTH * np.asarray(axes_a)
+    return bounded & ~(grew[0] | grew[1])

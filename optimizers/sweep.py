@@ -131,6 +131,7 @@ def sweep(
     # Rows [T/2, 3T/4) and [3T/4, T): each a contiguous array of the cells.
     window_steps = np.zeros((2, size))
     window_lows = np.full((2, size), np.inf)
+    window_axes = np.zeros((2, 2, size))  # window × axis: largest |Δx|, |Δy|
     bounced = np.zeros(size, dtype=bool)
 
     with np.errstate(all="ignore"):
@@ -138,12 +139,8 @@ def sweep(
         gx0, gy0 = np.broadcast_arrays(*surface._gradient(p[:, 0], p[:, 1]))
         undefined0 = ~(np.isfinite(loss0) & np.isfinite(gx0) & np.isfinite(gy0))
         if undefined0.any():
-            bad = p[int(np.argmax(undefined0))]
-            why = domain.reason(surface, *bad)
-            raise ValueError(
-                f"The loss or its gradient is not defined at x0 = {tuple(bad.tolist())}"
-                f"{': ' + why if why else ''}: choose another start."
-            )
+            bad = int(np.argmax(undefined0))
+            raise ValueError(domain.start_error(surface, *p[bad], loss0[bad], (gx0[bad], gy0[bad])))
         ceiling = np.broadcast_to(stopping.loss_ceiling(surface, loss0), size).copy()
         alive = np.ones(size, dtype=bool)
         previous_loss = loss0.copy()
@@ -187,9 +184,12 @@ def sweep(
                     window_lows[0],
                     window_lows[1],
                     mark,
+                    window_axes[0],
+                    window_axes[1],
                 )
                 mark *= 2
                 window_steps[:] = 0.0
+                window_axes[:] = 0.0
                 window_lows[:] = np.inf
             half = int(4 * k >= 3 * mark)
             counted = 2 * k >= mark
@@ -213,6 +213,7 @@ def sweep(
                 lr0, decay, weight_decay = lr0[keep], decay[keep], weight_decay[keep]
                 ceiling, loss, alive = ceiling[keep], loss[keep], alive[keep]
                 window_steps, window_lows = window_steps[:, keep], window_lows[:, keep]
+                window_axes = window_axes[:, :, keep]
                 bounced, previous_loss = bounced[keep], previous_loss[keep]
                 hyper = {key: v[keep] for key, v in hyper.items()}
                 state = type(state)(*(v[keep] if np.ndim(v) else v for v in state))
@@ -241,6 +242,7 @@ def sweep(
                     alive &= ~stopped
             if counted:
                 np.maximum(window_steps[half], step_sq, out=window_steps[half])
+                np.maximum(window_axes[half], np.abs(delta).T, out=window_axes[half])
             previous_loss = loss
             p = new_p
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from networks import Dataset, Network, initialize
+from optimizers.numbers import format_number
 from optimizers.registry import Optimizer
 
 #: A run whose training loss passes this multiple of max(1, its first loss) has diverged.
@@ -201,16 +202,25 @@ def _message(status, reason, losses, norms, tol, epochs, stochastic) -> str:
     noun = "epoch" if epochs == 1 else "epochs"
     if status == "converged":
         return (
-            f"Converged in {epochs} {noun}: the gradient norm fell below {tol:g}; "
-            f"training loss {losses[-1]:.4g}."
+            f"Converged in {epochs} {noun}: the gradient norm fell below {format_number(tol)}; "
+            f"training loss {format_number(losses[-1])}."
         )
     if status == "max_steps":
         text = (
-            f"Still moving after {epochs} {noun}: training loss {losses[-1]:.4g}, gradient norm "
-            f"{norms[-1]:.2g}."
+            f"Still moving after {epochs} {noun}: training loss {format_number(losses[-1])}, "
+            f"gradient norm {format_number(norms[-1])}."
         )
-        if stochastic:
-            text += " Mini-batch gradients keep it jittering; a decaying learning rate settles it."
+        if stochastic and epochs >= 2:
+            # Say only what the losses show: noise makes them rise now and then.
+            tail = np.diff(np.asarray(losses[epochs // 2 :], dtype=float))
+            rises = int(np.count_nonzero(tail > 0))
+            if rises:
+                text += (
+                    f" The training loss rose on {rises} of the last {len(tail)} epochs: "
+                    "mini-batch gradients are noisy, and a decaying learning rate damps that."
+                )
+            else:
+                text += f" The training loss fell in each of the last {len(tail)} epochs."
         return text
     if reason == "nonfinite":
         return (
@@ -219,12 +229,13 @@ def _message(status, reason, losses, norms, tol, epochs, stochastic) -> str:
         )
     if reason == "ceiling":
         return (
-            f"Diverged in epoch {epochs}: the training loss exploded to {losses[-1]:.3g}; the "
-            "learning rate is too large for the curvature along the path."
+            f"Diverged in epoch {epochs}: the training loss exploded to "
+            f"{format_number(losses[-1])}; the learning rate is too large for the curvature along "
+            "the path."
         )
     return (
-        f"Diverging: the training loss grew from {losses[0]:.3g} to {losses[-1]:.3g} over "
-        f"{epochs} {noun}."
+        f"Diverging: the training loss grew from {format_number(losses[0])} to "
+        f"{format_number(losses[-1])} over {epochs} {noun}."
     )
 
 

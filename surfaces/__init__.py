@@ -8,7 +8,7 @@
 
 from surfaces.base import Param, Surface
 from surfaces.curvature import Curvature, curvature, reference_curvature
-from surfaces.registry import get, names, parameters
+from surfaces.registry import get, names, parameters, title
 
 __all__ = [
     "Curvature",
@@ -19,4 +19,5 @@ __all__ = [
     "names",
     "parameters",
     "reference_curvature",
+    "title",
 ]

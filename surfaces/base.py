@@ -128,13 +128,13 @@ def non_real_entry(value: Any) -> str:
     if isinstance(value, (complex, np.complexfloating)):
         return "a complex number"
     if isinstance(value, np.ndarray):
-        return {
-            "b": "a boolean",
-            "c": "a complex number",
-            "U": "text",
-            "S": "text",
-            "O": non_real_entry(value.tolist()),
-        }.get(value.dtype.kind, "")
+        if value.dtype.kind == "O":
+            return non_real_entry(value.tolist())
+        # Only an object array is walked: the dtype says what every other array holds (a
+        # lookup that walked a float grid too took 0.16 s for a 160 × 160 picture).
+        return {"b": "a boolean", "c": "a complex number", "U": "text", "S": "text"}.get(
+            value.dtype.kind, ""
+        )
     if isinstance(value, (list, tuple)):
         for item in value:
             kind = non_real_entry(item)

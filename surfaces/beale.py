@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from surfaces.base import Surface
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Beale's function"
 PARAMS = ()
 
 
@@ -48,7 +50,7 @@ def build() -> Beale:
     return Beale(
         name="beale",
         params={},
-        title="Beale's function",
+        title=TITLE,
         formula=r"f(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
         description=(
             "Nearly flat in the middle and very steep at the corners: a fixed step size that "

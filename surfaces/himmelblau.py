@@ -7,6 +7,8 @@ import functools
 from surfaces.base import Surface
 from surfaces.curvature import refine_stationary_point
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Himmelblau's function"
 PARAMS = ()
 
 #: Published 6-digit approximations; refined to full precision at build time.
@@ -45,7 +47,7 @@ def _surface(minima: list) -> Himmelblau:
     return Himmelblau(
         name="himmelblau",
         params={},
-        title="Himmelblau's function",
+        title=TITLE,
         formula=r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
         description=(
             "Four equally deep minima around a central hill: which one an optimizer reaches "

@@ -9,6 +9,8 @@ import numpy as np
 
 from surfaces.base import DataSurface, Param, as_point
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Least-squares line fit"
 PARAMS = (
     Param(
         "n_samples",
@@ -127,7 +129,7 @@ def _fitted(n_samples: int, seed: int, standardize: bool) -> LeastSquares:
     return LeastSquares(
         name="least_squares",
         params={"n_samples": n_samples, "seed": seed, "standardize": standardize},
-        title="Least-squares line fit",
+        title=TITLE,
         formula=r"f(w, b) = \frac{1}{2n}\sum_{i=1}^{n} \left(w\,x_i + b - t_i\right)^2",
         description=(
             "Half the mean squared error (½·MSE) of a line w·x + b fitted to data, so its "

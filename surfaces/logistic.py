@@ -7,11 +7,13 @@ import functools
 import math
 
 import numpy as np
-from scipy.special import expit
 
+from networks.special import expit
 from surfaces.base import DataSurface, Param, as_point
 from surfaces.curvature import refine_stationary_point
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Logistic regression"
 PARAMS = (
     Param(
         "n_samples",
@@ -55,7 +57,7 @@ class Logistic(DataSurface):
     f(w) = (1/n) Σᵢ log(1 + exp(−mᵢ)) + (λ/2)‖w‖²,  mᵢ = yᵢ wᵀxᵢ,  yᵢ ∈ {−1, +1}
 
     (computed as ``np.logaddexp(0, −m)``, which never overflows). With zᵢ = yᵢ xᵢ and
-    σ(t) = 1/(1 + e⁻ᵗ) (``scipy.special.expit``, which never overflows either):
+    σ(t) = 1/(1 + e⁻ᵗ) (:func:`networks.special.expit`, which never overflows either):
 
     ∇f = −(1/n) Σᵢ σ(−mᵢ) zᵢ + λw,   ∇²f = (1/n) Σᵢ σ(mᵢ) σ(−mᵢ) zᵢ zᵢᵀ + λI.
 
@@ -174,7 +176,7 @@ def _fitted(n_samples: int, seed: int, separation: float, l2: float) -> Logistic
     probe = Logistic(
         name="logistic",
         params={"n_samples": n_samples, "seed": seed, "separation": separation, "l2": l2},
-        title="Logistic regression",
+        title=TITLE,
         formula=r"f(\mathbf{w}) = \frac{1}{n}\sum_{i=1}^{n} "
         r"\log\left(1 + e^{-y_i\,\mathbf{w}^\top \mathbf{x}_i}\right) "
         r"+ \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2",

@@ -8,6 +8,8 @@ import numpy as np
 
 from surfaces.base import Param, Surface
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Quadratic bowl"
 PARAMS = (
     Param(
         "condition_number",
@@ -54,7 +56,7 @@ def build(condition_number: float, angle: float) -> Quadratic:
     return Quadratic(
         name="quadratic",
         params={"condition_number": condition_number, "angle": angle},
-        title="Quadratic bowl",
+        title=TITLE,
         formula=r"f(\mathbf{p}) = \tfrac12\,\mathbf{p}^\top A\,\mathbf{p},\quad "
         r"A = R_\theta \begin{pmatrix}1 & 0\\ 0 & \kappa\end{pmatrix} R_\theta^\top",
         description=(

@@ -9,6 +9,8 @@ import numpy as np
 
 from surfaces.base import Surface
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Rastrigin's function"
 PARAMS = ()
 
 TWO_PI = 2.0 * math.pi
@@ -74,7 +76,7 @@ def build() -> Rastrigin:
     return Rastrigin(
         name="rastrigin",
         params={},
-        title="Rastrigin's function",
+        title=TITLE,
         formula=r"f(x, y) = 20 + \sum_{u \in \{x, y\}} \left(u^2 - 10\cos 2\pi u\right)",
         description=(
             "A gentle bowl covered in ripples: 121 local minima, and only a lucky or "

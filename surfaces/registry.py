@@ -45,6 +45,15 @@ def parameters(name: str) -> tuple[Param, ...]:
     return _family(name).PARAMS
 
 
+def title(name: str) -> str:
+    """The display name of family ``name`` at its default parameters, without building it.
+
+    ``title(name) == get(name).title``; a picker lists every family by it, and building them
+    all would fit a logistic regression and train a network before the first chart.
+    """
+    return _family(name).TITLE
+
+
 def get(name: str, **params) -> Surface:
     """Build surface ``name`` with validated keyword parameters (missing ones take defaults).
 

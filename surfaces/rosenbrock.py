@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from surfaces.base import Param, Surface
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Rosenbrock valley"
 PARAMS = (
     Param(
         "a",
@@ -60,7 +62,7 @@ def build(a: float, b: float) -> Rosenbrock:
     return Rosenbrock(
         name="rosenbrock",
         params={"a": a, "b": b},
-        title="Rosenbrock valley",
+        title=TITLE,
         formula=r"f(x, y) = (a - x)^2 + b\,(y - x^2)^2",
         description=(
             "A curved, flat-bottomed valley: gradient descent finds the valley at once "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from surfaces.base import Param, Surface
 
+#: The display name at the default shape (see :func:`surfaces.registry.title`).
+TITLE = "Saddle point"
 PARAMS = (
     Param(
         "variant",
@@ -75,7 +77,7 @@ def build(variant: str) -> Surface:
             **common,
         )
     return Saddle(
-        title="Saddle point",
+        title=TITLE,
         formula=r"f(x, y) = x^2 - y^2",
         description=(
             "Curved up along x and down along y: descent slides towards the flat centre, "

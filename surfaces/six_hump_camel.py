@@ -7,6 +7,8 @@ import functools
 from surfaces.base import Surface
 from surfaces.curvature import refine_stationary_point
 
+#: The display name (see :func:`surfaces.registry.title`).
+TITLE = "Six-hump camel"
 PARAMS = ()
 
 #: Published approximations (two global, then two pairs of local minima), refined at build time.
@@ -55,7 +57,7 @@ def _surface(minima: list) -> SixHumpCamel:
     return SixHumpCamel(
         name="six_hump_camel",
         params={},
-        title="Six-hump camel",
+        title=TITLE,
         formula=r"f(x, y) = \left(4 - 2.1x^2 + \tfrac{x^4}{3}\right)x^2 + xy + (-4 + 4y^2)\,y^2",
         description=(
             "Six valleys of different depths: two global minima near the centre and four "

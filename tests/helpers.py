@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
+
+from ui import live_chart
 
 
 def decode(value) -> np.ndarray:
@@ -79,8 +82,26 @@ def open_page(page: str, timeout: float = 30) -> AppTest:
 
 
 def figures(app: AppTest) -> list[dict]:
-    """Every Plotly chart of the current run, as figure JSON."""
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    """Every Plotly chart of the current run, as figure JSON, in page order: those of
+    ``st.plotly_chart`` and those drawn in place by :mod:`ui.live_chart` (the Playground's)."""
+    return [chart_figure(node) for node in charts(app)]
+
+
+def charts(app: AppTest) -> list:
+    """Every Plotly chart element of the current run, in page order (sidebar last)."""
+    return [
+        node
+        for node in app._tree
+        if node.type == "plotly_chart"
+        or (node.type == "bidi_component" and node.proto.component_name == live_chart.NAME)
+    ]
+
+
+def chart_figure(node) -> dict:
+    """The figure JSON of a chart element from :func:`charts`."""
+    if node.type == "plotly_chart":
+        return json.loads(node.proto.spec)
+    return live_chart.figure_of(node)
 
 
 def trace(figure: dict, name: str) -> dict:
@@ -175,3 +196,58 @@ def stop_server(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=15)
+
+
+# ----- numbers a student reads ------------------------------------------------------------------
+#: A number as optimizers.numbers.format_number writes it (or a raw repr, which must not appear):
+#: "-0.183", "13,140", "4.2×10⁻¹⁴", "2.55e+06".
+NUMBER = re.compile(r"[-−]?(?<![\w.])\d[\d,]*(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+|e[-+]?\d+)?(?![\w])")
+_FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def read_number(text: str) -> float:
+    """The value of one number written by format_number ('1.23×10⁻⁵' → 1.23e-05)."""
+    text = text.replace("−", "-").replace(",", "")
+    if "×10" in text:
+        mantissa, power = text.split("×10")
+        return float(mantissa) * 10.0 ** int(power.translate(_FROM_SUPERSCRIPT))
+    return float(text)
+
+
+def numbers_in(text: str) -> list[str]:
+    """Every number written in ``text``, in order."""
+    return [match.group(0) for match in NUMBER.finditer(text)]
+
+
+def significant_figures(number: str) -> int:
+    """Significant figures of a written decimal ('0.0183' → 3, '1.5×10⁶' → 2); whole numbers
+    (step counts, '13,140') count 0: they are exact and keep every digit."""
+    mantissa = number.replace("−", "-").lstrip("-").split("×10")[0].split("e")[0]
+    if "." not in mantissa and "×10" not in number and "e" not in number:
+        return 0
+    return len(mantissa.replace(",", "").replace(".", "").lstrip("0"))
+
+
+def assert_readable_numbers(text: str, digits: int = 3) -> None:
+    """No raw float repr ('2.55e+06', '0.00000000000004') and no decimal with more than
+    ``digits`` significant figures in a sentence a student reads."""
+    for number in numbers_in(text):
+        assert "e" not in number, f"raw repr {number!r} in: {text}"
+        assert not re.match(r"[-−]?0\.0000", number), f"long decimal {number!r} in: {text}"
+        assert significant_figures(number) <= digits, f"{number!r} has too many figures in: {text}"
+
+
+def assert_shows(text: str, value: float, before: str, digits: int = 3) -> None:
+    """``text`` writes ``value`` right after ``before``, rounded to ``digits`` significant
+    figures: the number is parsed back and compared, not matched as a pasted string."""
+    assert before in text, f"{before!r} not in: {text}"
+    (number,) = numbers_in(text.split(before, 1)[1] if before else text)[:1]
+    shown = read_number(number)
+    assert significant_figures(number) <= digits or shown == round(shown), number
+    if value == 0:
+        assert shown == 0, (number, value)
+    else:
+        # Rounding to d figures moves a value by at most half a unit in its last place.
+        assert abs(shown - value) <= 0.5 * 10 ** (np.floor(np.log10(abs(value))) - digits + 1) * (
+            1 + 1e-9
+        ), (number, value, text)

@@ -22,6 +22,7 @@ import pytest
 import optimizers
 import surfaces
 from optimizers.runner import MAX_STEPS
+from tests.helpers import assert_readable_numbers, assert_shows
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = (ValueError, TypeError)
@@ -386,6 +387,50 @@ def test_run_accepts_the_edges_of_its_ranges(quadratic, data_surface):
     assert optimizers.run(quadratic, gd, steps=np.int64(3), tol=0, noise=0.0, seed=0).steps == 3
     for batch_size in (1, data_surface.n_samples, np.int64(7)):
         optimizers.run(data_surface, gd, batch_size=batch_size, steps=3)
+
+
+def test_edge_inputs_get_true_sentences_with_the_run_s_numbers(quadratic):
+    """tol = 0, steps = 0, a start at the minimum, a tolerance above the start's gradient, a
+    learning rate too small to move: each message is a sentence that matches the numbers the
+    run returned (parsed back from the text, 3 significant figures)."""
+    gd = optimizers.get("gd", lr=0.1)
+    # tol = 0: only an exactly zero gradient converges; GD on the bowl keeps shrinking it.
+    zero_tol = optimizers.run(quadratic, gd, steps=300, tol=0)
+    assert zero_tol.status == "max_steps" and zero_tol.grad_norms[-1] > 0
+    assert "With tol = 0 only an exactly zero gradient counts as converged." in zero_tol.message
+    assert_shows(zero_tol.message, zero_tol.grad_norms[-1], "gradient norm ")
+    # Newton lands exactly on the bowl's minimum: at tol = 0 that is "exactly 0", not "below 0".
+    newton = optimizers.run(quadratic, optimizers.get("newton", lr=1.0), steps=20, tol=0)
+    assert newton.status == "converged" and newton.grad_norms[-1] == 0
+    assert "the gradient norm is exactly 0" in newton.message and "below 0" not in newton.message
+    # steps = 0: nothing happened; the numbers are the start's.
+    none = optimizers.run(quadratic, gd, steps=0)
+    assert none.message.startswith("No steps taken (steps = 0): at the start (-2.4, 1.6)")
+    assert "Still moving" not in none.message
+    assert_shows(none.message, none.losses[0], "the loss is ")
+    assert_shows(none.message, none.grad_norms[0], "gradient norm ")
+    # A start at the minimum: converged at the start, with an exactly zero gradient.
+    at_minimum = optimizers.run(quadratic, gd, x0=(0.0, 0.0), steps=10)
+    assert at_minimum.steps == 0
+    assert at_minimum.message.startswith("Converged at its start (0, 0): the gradient norm is")
+    assert "exactly 0" in at_minimum.message and "fell below" not in at_minimum.message
+    # A tolerance above the start's gradient: it did not "fall", it was already below.
+    loose = optimizers.run(quadratic, gd, steps=10, tol=1e3)
+    assert loose.status == "converged" and loose.steps == 0 and 0 < loose.grad_norms[0] < 1e3
+    assert "is already below tol = 1,000" in loose.message and "fell" not in loose.message
+    assert_shows(loose.message, loose.grad_norms[0], "the gradient norm (")
+    # A learning rate too small to move: "still moving", and how little it moved.
+    timid = optimizers.run(quadratic, optimizers.get("gd", lr=1e-12), steps=100)
+    farthest = float(np.max(np.hypot(*(timid.points - timid.points[0]).T)))
+    assert timid.status == "max_steps" and 0 < farthest < 1e-8
+    assert_shows(timid.message, farthest, "it never got farther than ")
+    # A start so far out that f overflows: said as an overflow, naming x0 and the point.
+    with pytest.raises(ValueError, match=r"overflows to infinity at x0 = \(1×10²⁰⁰, 1×10²⁰⁰\)"):
+        optimizers.run(quadratic, gd, x0=(1e200, 1e200), steps=10)
+    with pytest.raises(ValueError, match=r"overflows to infinity at x0 = \(1×10²⁰⁰, 1×10²⁰⁰\)"):
+        optimizers.sweep(quadratic, "gd", lr=[0.1], x0=(1e200, 1e200), steps=10)
+    for trajectory in (zero_tol, newton, none, at_minimum, loose, timid):
+        assert_readable_numbers(trajectory.message)
 
 
 # ----- optimizers.sweep ---------------------------------------------------------------------

@@ -568,14 +568,14 @@ def test_term_limit(monkeypatch):
 # ----- the surface ------------------------------------------------------------------------
 def test_metadata_and_defaults():
     surface = surfaces.get("custom")
-    assert surface.params == {"formula": custom.DEFAULT_FORMULA, "extent": 3.0}
+    assert surface.params == {"formula": custom.DEFAULT_FORMULA, "extent": 2.0}
     assert surface.title == f"Custom: {custom.DEFAULT_FORMULA}"
     assert surface.formula.startswith("f(x, y) = ") and "x^{2}" in surface.formula
     assert surface.description.endswith(".")
-    assert surface.bounds == ((-3.0, 3.0), (-3.0, 3.0))
-    assert surface.start == (-2.4, 2.4)
+    assert surface.bounds == ((-2.0, 2.0), (-2.0, 2.0))
+    assert surface.start == (-1.6, 1.6)
     assert (
-        repr(surface) == f"surfaces.get('custom', formula={custom.DEFAULT_FORMULA!r}, extent=3.0)"
+        repr(surface) == f"surfaces.get('custom', formula={custom.DEFAULT_FORMULA!r}, extent=2.0)"
     )
     # The tilted double well: the deeper minimum on the left first, the shallower one next.
     assert len(surface.minima) == 2
@@ -602,8 +602,8 @@ def test_extent_is_validated(extent):
 
 
 def test_start_avoids_corners_where_the_surface_is_undefined():
-    assert surfaces.get("custom", formula="log(x) + y^2").start == (2.4, 2.4)
-    assert surfaces.get("custom", formula="log(-x) + log(-y)").start == (-2.4, -2.4)
+    assert surfaces.get("custom", formula="log(x) + y^2", extent=3.0).start == (2.4, 2.4)
+    assert surfaces.get("custom", formula="log(-x) + log(-y)", extent=3.0).start == (-2.4, -2.4)
 
 
 @pytest.mark.parametrize(

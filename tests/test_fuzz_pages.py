@@ -19,7 +19,6 @@ rounds train networks, runs a quarter of them.
 from __future__ import annotations
 
 import ast
-import json
 import math
 import os
 import random
@@ -33,7 +32,7 @@ from streamlit.testing.v1 import AppTest
 import networks
 import optimizers
 import surfaces
-from tests.helpers import decode
+from tests.helpers import decode, figures
 from ui.controls import LR_OPTIONS, STEP_CHOICES, TOLERANCES
 from ui.sgd_panel import DATA_SURFACES, DECAY_OPTIONS, MAX_SEEDS
 from viz import phase
@@ -497,8 +496,7 @@ def test_every_page_has_a_generator():
 # ----- checks ---------------------------------------------------------------------------------
 def chart_has_data(app: AppTest) -> bool:
     """Some chart on the page has a trace with at least one finite point (or a layout image)."""
-    for chart in app.get("plotly_chart"):
-        figure = json.loads(chart.proto.spec)
+    for figure in figures(app):
         if figure.get("layout", {}).get("images"):
             return True
         for trace in figure.get("data", []):

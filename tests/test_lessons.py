@@ -20,7 +20,13 @@ from streamlit.testing.v1 import AppTest
 import lessons
 import optimizers
 import surfaces
-from tests.helpers import decode, figures, open_page
+from tests.helpers import (
+    assert_readable_numbers,
+    assert_shows,
+    decode,
+    figures,
+    open_page,
+)
 from ui.controls import LR_OPTIONS, STEP_CHOICES, TOLERANCES
 from viz import scenes as scene_figures
 from viz.layers import surface_layers
@@ -302,9 +308,14 @@ def test_clipping_caps_the_step_and_stops_the_explosion():
     assert clipped.status != "diverged"
     assert np.max(np.hypot(*np.diff(clipped.points, axis=0).T)) <= limit * (1 + 1e-12)
     assert clipped.final_loss < 1e-2 * clipped.losses[0]
-    # The explanation quotes the exploding gradient norms, as the library computes them.
-    quoted = ", ".join(f"{norm:,.0f}" for norm in plain.grad_norms[:4])
-    assert quoted in lessons.get("clipping").explain()
+    # The explanation quotes the exploding gradient norms, as the library computes them, with
+    # three significant figures (each number parsed back and compared).
+    text = lessons.get("clipping").explain()
+    assert_readable_numbers(text)
+    quoted = text.split("the next step is larger still: ", 1)[1].split(" — ", 1)[0]
+    assert len(quoted.split(" → ")) == 4
+    for shown, norm in zip(quoted.split(" → "), plain.grad_norms[:4], strict=True):
+        assert_shows(shown, norm, "")
 
 
 def test_numbers_quoted_in_the_explanations_are_the_library_s():
@@ -313,15 +324,16 @@ def test_numbers_quoted_in_the_explanations_are_the_library_s():
     assert (model.lambda_min, model.lambda_max) == pytest.approx((1.0, 10.0))
     assert 1 - right.optimizer.lr * model.lambda_min == pytest.approx(0.82, abs=0.005)
     assert 1 - right.optimizer.lr * model.lambda_max == pytest.approx(-0.83, abs=0.005)
-    assert (
-        f"{1 - right.optimizer.lr * model.lambda_min:.3g}" in lessons.get("lr_just_right").explain()
-    )
+    just_right = lessons.get("lr_just_right").explain()
+    assert_readable_numbers(just_right)
+    shallow = 1 - right.optimizer.lr * model.lambda_min
+    assert_shows(just_right, shallow, "1-\\eta\\lambda_{\\min} = ")
     (large,) = trajectories("lr_too_large")
     assert 1 - large.optimizer.lr * model.lambda_max == pytest.approx(-1.11)
     assert large.optimizer.lr / model.gd_stability_limit == pytest.approx(1.05, abs=0.01)
-    assert (
-        f"{1 - large.optimizer.lr * model.lambda_max:.3g}" in lessons.get("lr_too_large").explain()
-    )
+    too_large = lessons.get("lr_too_large").explain()
+    assert_readable_numbers(too_large)
+    assert_shows(too_large, 1 - large.optimizer.lr * model.lambda_max, "\\cdot 10 = ")
     # The saddle: λ = −4 across the ridge, growth 1 + 4η per step, about 100 steps from 1e-8.
     saddle = surfaces.curvature(surface_of("saddle"), (0.0, 0.0))
     assert saddle.eigenvalues.tolist() == pytest.approx([-4.0, 2.0])
@@ -735,3 +747,15 @@ def test_the_readme_glossary_is_the_app_s():
     section = readme.split("## Glossary", 1)[1].split("\n## ", 1)[0]
     for symbol, meaning, notes in lessons.GLOSSARY:
         assert f"| {symbol} | {meaning} | {notes} |" in section
+
+
+@pytest.mark.parametrize("scene_id", IDS)
+def test_every_number_a_scene_prints_has_three_significant_figures(scene_id):
+    """Setup, explanation, the judges' claims and their evidence: no raw repr ('1e-08'), no
+    long decimal, at most 3 significant figures (#11 'Student-facing words')."""
+    scene = lessons.get(scene_id)
+    texts = [scene.setup, scene.idea, scene.explain()]
+    for claim in lessons.check_claims(scene):
+        texts += [claim.statement, claim.evidence]
+    for text in texts:
+        assert_readable_numbers(text)

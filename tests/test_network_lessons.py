@@ -17,7 +17,7 @@ import lessons
 import networks
 from lessons import network_scenes
 from optimizers.train import edge_of_stability
-from tests.helpers import decode, figures, open_page, trace
+from tests.helpers import assert_readable_numbers, decode, figures, open_page, trace
 from viz import scenes as scene_figures
 
 PAGE = "app_pages/lessons.py"
@@ -55,6 +55,12 @@ def test_stated_answer_and_every_claim_are_what_the_library_does(scene_id):
     assert len(claims) >= 5
     for claim in claims:
         assert claim.holds, f"{claim.statement}: {claim.evidence}"
+    # Every number printed with 3 significant figures, never a raw repr (#11).
+    for text in (scene.setup, scene.explain(), *result.evidence):
+        assert_readable_numbers(text)
+    for claim in claims:
+        assert_readable_numbers(claim.statement)
+        assert_readable_numbers(claim.evidence)
 
 
 def test_the_edge_of_stability_scene_cites_cohen_et_al():

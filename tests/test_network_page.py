@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 import networks
 import optimizers
 from optimizers.train import train
-from tests.helpers import decode
+from tests.helpers import assert_readable_numbers, decode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGE = "app_pages/network.py"
@@ -135,6 +135,13 @@ def test_edge_of_stability_summary_reads_the_numbers():
     losses = np.array([1.0, 0.5, 0.4, 0.45, 0.3])
     sharpness = np.array([1.0, 1.5, 2.0, 2.1, 1.95])
     text = eos_summary(losses, sharpness, lr=1.0)
-    assert "reached 2/η = 2 at step 2" in text
+    assert "The sharpness started at 1 and rose to 2/η = 2 (within 5 %) at step 2," in text
+    dipped = eos_summary(losses, np.array([1.8, 1.5, 1.7, 1.98, 1.95]), lr=1.0)
+    assert "started at 1.8, fell to 1.5 and then rose to 2/η = 2 (within 5 %) at step 3," in dipped
     assert "[1.95, 2.1]" in text and "from 0.4 to 0.3" in text and "rising on 1 of 2" in text
-    assert "below 2/η" in eos_summary(losses, sharpness, lr=0.5)
+    below = eos_summary(losses, sharpness, lr=0.5)
+    assert "went from 1 to 1.95 (at most 2.1), below 2/η = 4" in below
+    # Already past the edge at the start: not "reached at step 0".
+    started = eos_summary(losses, np.array([2.44, 2.2, 2.0, 2.1, 1.9]), lr=1.0)
+    assert started.startswith("The sharpness was already 2.44 at the start, above 2/η = 2,")
+    assert_readable_numbers(eos_summary(losses * np.pi, sharpness * np.pi, lr=1 / np.pi))

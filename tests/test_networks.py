@@ -235,6 +235,65 @@ def test_pca_plane_is_orthonormal_and_explains_what_it_claims():
     np.testing.assert_allclose(flat_plane.coordinates @ flat_plane.directions + flat[-1], flat)
 
 
+# ----- the sigmoid and the softmax (networks.special) against SciPy ---------------------------
+def _ulps(ours: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """|ours − reference| in units in the last place of the reference."""
+    return np.abs(ours - reference) / np.spacing(reference.astype(ours.dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_expit_is_scipys_to_a_few_ulps_over_minus_800_to_800(dtype):
+    from scipy.special import expit as scipy_expit
+
+    z = np.concatenate([np.linspace(-800.0, 800.0, 400_001), np.linspace(-40.0, 40.0, 100_001)])
+    z = z.astype(dtype)
+    # No overflow (1/∞ after a warning) anywhere; e⁻⁸⁰⁰ underflowing to 0 is σ's true value.
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        ours = networks.special.expit(z)
+    reference = scipy_expit(z)
+    assert ours.dtype == dtype
+    tiny = np.finfo(dtype).tiny
+    normal = reference >= tiny
+    # Both are within about 2 ulps of the exact value (checked in long double); NumPy's and
+    # the C library's exp differ by an ulp or two.
+    assert _ulps(ours[normal], reference[normal]).max() <= 4
+    # Below z ≈ −709.8 (float64) SciPy's 1/(1 + e⁻ᶻ) flushes to 0; ours is e^z/(1 + e^z), the
+    # true subnormal value: both are under the smallest normal number.
+    assert np.all((ours[~normal] >= 0) & (ours[~normal] < tiny))
+    assert np.all(np.diff(ours) * np.diff(z) >= 0)  # monotone, as σ is
+    assert networks.special.expit(0.0) == 0.5
+    np.testing.assert_array_equal(
+        networks.special.expit([np.inf, -np.inf, np.nan]), [1.0, 0.0, np.nan]
+    )
+
+
+def test_softmax_and_log_softmax_are_scipys():
+    from scipy import special
+
+    rng = np.random.default_rng(3)
+    logits = rng.normal(scale=40.0, size=(30, 20, 4))
+    for name in ("softmax", "log_softmax"):
+        ours, theirs = getattr(networks.special, name), getattr(special, name)
+        for axis in (-1, 0):
+            np.testing.assert_allclose(
+                ours(logits, axis=axis), theirs(logits, axis=axis), rtol=1e-13, atol=1e-300
+            )
+        assert ours(logits.astype(np.float32)).dtype == np.float32
+    np.testing.assert_allclose(networks.special.softmax(logits).sum(axis=-1), 1.0, rtol=1e-14)
+    # Huge logits: no overflow, and the same answers; an infinite one makes its row's
+    # log-probabilities NaN and −∞ as SciPy's do.
+    rows = np.array([[1e308, 1e308, 0.0], [-1000.0, 0.0, 1000.0]])
+    for name in ("softmax", "log_softmax"):
+        np.testing.assert_array_equal(
+            getattr(networks.special, name)(rows), getattr(special, name)(rows, axis=-1)
+        )
+    with np.errstate(invalid="ignore"):
+        infinite = np.array([[np.inf, 1.0, 2.0]])
+        np.testing.assert_array_equal(
+            networks.special.log_softmax(infinite), special.log_softmax(infinite, axis=-1)
+        )
+
+
 # ----- training -----------------------------------------------------------------------------
 MOONS = datasets.make("moons", 120, 0.15, 0)
 NET = Network((2, 8, 1))
@@ -317,3 +376,25 @@ def test_edge_of_stability():
     assert late.max() > 0.95 * limit and late.mean() < 1.1 * limit
     assert losses[-1] < 0.5 * losses[0]
     assert np.any(np.diff(losses[200:]) > 0)  # not monotone: the loss falls unevenly
+
+
+def test_a_mini_batch_run_s_message_says_what_its_losses_did():
+    """'Still moving' with mini-batches: the message counts the epochs whose training loss rose
+    (in the second half) instead of claiming jitter; its numbers have 3 significant figures."""
+    from tests.helpers import assert_readable_numbers, assert_shows
+
+    seen = set()
+    for lr in (0.05, 2.0):
+        run = train(NET, MOONS, optimizers.get("gd", lr=lr), epochs=12, batch_size=16, seed=3)
+        assert run.status == "max_steps", run.message
+        assert_readable_numbers(run.message)
+        assert_shows(run.message, run.train_loss[-1], "training loss ")
+        assert_shows(run.message, run.grad_norms[-1], "gradient norm ")
+        tail = np.diff(run.train_loss[6:])
+        rises = int(np.count_nonzero(tail > 0))
+        if rises:
+            assert f"rose on {rises} of the last {len(tail)} epochs" in run.message
+        else:
+            assert f"fell in each of the last {len(tail)} epochs" in run.message
+        seen.add(bool(rises))
+    assert seen == {True, False}, "both sentences are exercised"

@@ -50,8 +50,9 @@ def test_suggestions_do_not_diverge_from_the_default_start(name, rule):
 
 def test_suggestion_is_halved_where_the_minimum_s_step_blows_up():
     # (x² − 1)² curves 12x² − 4 = 65 at x = −2.4 but 8 at the minimum: 2/(λmin+λmax) there
-    # diverges from the start, so the checked value is smaller.
-    surface = surfaces.get("custom")
+    # diverges from the start, so the checked value is smaller (the window of extent 3 puts the
+    # start at (−2.4, 2.4)).
+    surface = surfaces.get("custom", extent=3.0)
     curvature, _ = surfaces.reference_curvature(surface, surface.start)
     unchecked = curvature.best_fixed_step
     assert (

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers import charts
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 FORMULA = "dl_surface.custom.formula"
 PAGES = [
@@ -36,7 +38,7 @@ def test_bad_formula_keeps_the_page(page):
     sidebar_labels = [widget.label for widget in at.sidebar.select_slider]
     assert "Learning rate" in sidebar_labels or page.endswith("race.py")
     assert at.text_input(key=FORMULA).value == "x**"
-    assert not at.get("plotly_chart")  # the chart's place holds the error
+    assert not charts(at)  # the chart's place holds the error
     # "Link to this view" stays in the sidebar.
     (popover,) = at.sidebar.get("popover")
     assert popover.proto.popover.label == "Link to this view"
@@ -45,7 +47,7 @@ def test_bad_formula_keeps_the_page(page):
     back[0].click().run()
     assert not at.exception
     assert at.text_input(key=FORMULA).value == good
-    assert at.get("plotly_chart")
+    assert charts(at)
     assert not any("cannot be drawn" in error.value for error in at.error)
 
 

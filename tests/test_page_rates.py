@@ -14,6 +14,7 @@ import surfaces
 from optimizers import theory
 from optimizers.numbers import format_number
 from tests.helpers import decode
+from tests.helpers import figures as charts_in_order
 from ui import rates
 from ui.controls import snap_lr
 
@@ -212,7 +213,7 @@ def test_a_surface_without_a_minimum_gets_a_note_not_an_exception(at):
 
 # ----- the Playground's loss panel ---------------------------------------------------------------
 def playground_figure(app: AppTest) -> dict:
-    return json.loads(app.get("plotly_chart")[0].proto.spec)
+    return charts_in_order(app)[0]
 
 
 def test_playground_draws_the_gd_bound_with_a_caption():

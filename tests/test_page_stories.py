@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 import optimizers
 import surfaces
 from optimizers.numbers import format_number
-from tests.helpers import decode
+from tests.helpers import assert_readable_numbers, assert_shows, decode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -157,3 +157,65 @@ def test_rates_story_the_split_matches_the_factors():
                 np.testing.assert_allclose(y[1:] / y[:-1], abs(1 - lr * lam), rtol=1e-9)
             return
     pytest.fail("no eigen-split chart")
+
+
+def test_custom_formula_story_the_run_reaches_the_deepest_starred_minimum():
+    """Custom formula at its defaults: the run ends at the lowest of the starred minima, and the
+    status line says so; with the old window (extent 3) it ends in the shallower well and the
+    status line says that too. Checked against runs of the library from the page's settings."""
+    from viz.minima import shown_minima
+
+    app = open_page("app_pages/playground.py")
+    app.selectbox(key="dl_surface").set_value("custom").run()
+    assert not app.exception
+
+    def check(app):
+        state = app.session_state
+        surface = surfaces.get(
+            "custom",
+            formula=state["dl_surface.custom.formula"],
+            extent=state["dl_surface.custom.extent"],
+        )
+        run = optimizers.run(
+            surface,
+            optimizers.get("gd", lr=state["dl_lr.custom.gd"]),
+            x0=(state["dl_start.custom.x"], state["dl_start.custom.y"]),
+            steps=state["dl_steps"],
+            tol=state["dl_tol"],
+        )
+        assert run.status == "converged"
+        starred = shown_minima(surface)
+        values = surface.value(starred[:, 0], starred[:, 1])
+        nearest = int(np.argmin(np.hypot(*(starred - run.final_point).T)))
+        assert np.hypot(*(starred[nearest] - run.final_point)) < 1e-5
+        (line,) = app.success
+        assert_readable_numbers(line.value)
+        return line.value, nearest == int(np.argmin(values)), values
+
+    text, deepest, values = check(app)
+    assert len(values) == 2 and deepest
+    assert "it ended at the lowest of the 2 starred minima" in text
+    # About the old defaults (extent 3, start (−2.4, 2.4), η = 0.0772): gradient descent jumps
+    # the quartic wall into the shallower well.
+    app.select_slider(key="dl_surface.custom.extent").set_value(3.16).run()
+    app.number_input(key="dl_start.custom.x").set_value(-2.4)
+    app.number_input(key="dl_start.custom.y").set_value(2.4)
+    app.select_slider(key="dl_lr.custom.gd").set_value(0.0772).run()
+    assert not app.exception
+    text, deepest, values = check(app)
+    assert not deepest
+    assert_shows(text, max(values), "it ended in a local minimum (f = ")
+    assert_shows(text, min(values), "with f = ")
+
+
+def test_the_status_line_names_a_tie_between_equally_low_minima():
+    """Himmelblau's four minima all have f = 0: a run that reaches one is at 'one of the 4
+    lowest', not 'the lowest'."""
+    app = open_page("app_pages/playground.py")
+    app.selectbox(key="dl_surface").set_value("himmelblau").run()
+    assert not app.exception
+    surface = surfaces.get("himmelblau")
+    values = [surface.value(*m) for m in surface.minima]
+    assert len(values) == 4 and max(values) < 1e-12
+    (line,) = [*app.success, *app.info]  # converged or still moving at the minimum
+    assert "it ended at one of the 4 lowest starred minima (all at f = 0)" in line.value

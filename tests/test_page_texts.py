@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 import surfaces
 from optimizers.numbers import format_number
+from tests.helpers import assert_readable_numbers, figures, open_page
 
 
 def test_least_squares_is_half_the_mse_with_hessian_ata_over_n():
@@ -87,3 +90,47 @@ def test_every_page_opens_with_one_sentence_saying_what_to_do(page):
     sentence = first.strip("*")
     assert sentence.split()[0] in {"Pick", "Choose", "Find", "Move", "Click", "Shrink"}
     assert sentence.endswith(".") and sentence.count(". ") == 0
+    assert_every_text_reads_well(app)
+
+
+def visible_texts(app) -> list[str]:
+    """Every text a student reads on the page: markdown, captions, status boxes, metrics,
+    tables, and the figures' titles, annotations, axis titles and legend entries."""
+    texts = []
+    for kind in ("markdown", "caption", "success", "info", "warning", "error", "title"):
+        texts += [str(element.value) for element in app.get(kind)]
+    for kind in ("header", "subheader"):
+        texts += [str(element.value) for element in app.get(kind)]
+    texts += [f"{metric.label}: {metric.value}" for metric in app.get("metric")]
+    texts += [frame.value.to_string() for frame in app.dataframe]
+    for figure in figures(app):
+        layout = figure["layout"]
+        titled = [layout] + [v for k, v in layout.items() if k.startswith(("xaxis", "yaxis"))]
+        for part in titled:
+            title = part.get("title")
+            text = title.get("text") if isinstance(title, dict) else title
+            if text:
+                texts.append(str(text))
+        texts += [str(note["text"]) for note in layout.get("annotations", []) if note.get("text")]
+        texts += [
+            str(trace["name"])
+            for trace in figure["data"]
+            if trace.get("name") and trace.get("showlegend", True)
+        ]
+    return texts
+
+
+def assert_every_text_reads_well(app) -> None:
+    """No raw float repr, long decimal or more than 3 significant figures, and no 'None',
+    'nan' or 'max_steps' anywhere a student reads (#11 'Student-facing words')."""
+    texts = visible_texts(app)
+    assert texts
+    for text in texts:
+        assert_readable_numbers(text)
+        assert not re.search(r"\b(None|nan|NaN|max_steps)\b", text), text
+
+
+@pytest.mark.parametrize("page", ["lessons", "network"])
+def test_the_lessons_and_network_pages_read_well_at_their_defaults(page):
+    app = open_page(f"app_pages/{page}.py", timeout=120)
+    assert_every_text_reads_well(app)

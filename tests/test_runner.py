@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 import optimizers
 import surfaces
 from optimizers import gd, momentum, nesterov
+from optimizers.numbers import format_number
 from optimizers.runner import MAX_STEPS
+from tests.helpers import assert_readable_numbers, assert_shows
 
 
 def quadratic(kappa=10.0, angle=30.0):
@@ -106,7 +108,8 @@ def test_fixed_step_rules_diverge_just_above_their_limit_and_converge_just_below
     assert above.status == "diverged"
     assert "lr·λmax" in above.message
     assert bound_text in above.message
-    assert "lr·λmax = " + f"{1.01 * limit(beta):.3g}" in above.message
+    assert_shows(above.message, lam_max * above.optimizer.lr, "lr·λmax = ")
+    assert_readable_numbers(above.message)
 
     below = optimizers.run(
         surface, optimizers.get(name, lr=0.99 * critical_lr, **hyper), steps=3000
@@ -335,6 +338,14 @@ def test_converged_and_still_moving_messages():
     slow = optimizers.run(surface, optimizers.get("gd", lr=0.001), steps=50)
     assert slow.status == "max_steps"
     assert slow.message.startswith("Still moving after 50 steps")
+    # Every number as a student reads it (3 significant figures), parsed back and compared.
+    assert_shows(done.message, done.final_loss, "; loss ")
+    assert_shows(slow.message, slow.final_loss, ": loss ")
+    assert_shows(slow.message, slow.grad_norms[-1], "gradient norm ")
+    assert_shows(slow.message, slow.final_point[0], " at (")
+    assert_shows(slow.message, slow.final_point[1], f" at ({format_number(slow.final_point[0])}, ")
+    for trajectory in (done, slow):
+        assert_readable_numbers(trajectory.message)
 
 
 def test_gd_on_the_stable_manifold_converges_to_the_saddle_and_says_so():

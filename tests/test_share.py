@@ -3,7 +3,6 @@ and a broken link opens anyway, with the nearest valid values and a notice sayin
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from urllib.parse import urlencode
@@ -13,6 +12,7 @@ from streamlit.runtime.state.query_params import QueryParams
 from streamlit.testing.v1 import AppTest
 
 from surfaces.custom import DEFAULT_FORMULA
+from tests.helpers import figures
 from ui import url_values
 from ui.controls import LR_OPTIONS, TOLERANCES
 from ui.url_values import Validity, encode, parse
@@ -44,7 +44,7 @@ def open_link(page: str, params: dict[str, str] | None = None) -> AppTest:
 
 
 def charts(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return figures(at)
 
 
 def notices(at: AppTest) -> str:

@@ -128,6 +128,18 @@ def test_parameter_defaults_are_valid(name):
     assert surfaces.get(name, **explicit).minima == surfaces.get(name).minima
 
 
+@pytest.mark.parametrize("name", surfaces.names())
+def test_title_read_without_building_is_the_built_surfaces_title(name):
+    # The sidebar lists every family by surfaces.title (read, not built): it must say what
+    # the built surface says, network (a 2-8-1 net trained on two moons) and custom included.
+    assert surfaces.title(name) == surfaces.get(name).title
+
+
+def test_title_of_an_unknown_family_is_a_clear_error():
+    with pytest.raises(ValueError, match="Unknown surface 'bowl'"):
+        surfaces.title("bowl")
+
+
 # ----- derivatives ----------------------------------------------------------------------------
 def test_derivatives_match_finite_differences(surface):
     assert_derivatives_match(surface, random_points(surface, 200))
@@ -444,6 +456,26 @@ def test_points_are_validated(surface):
         surface.gradient("12")
     with pytest.raises(ValueError, match="shape"):
         surface.hessian((1.0, 2.0, 3.0))
+
+
+@pytest.mark.parametrize(
+    "X, what",
+    [
+        (np.array([[0.5, "1"]], dtype=object), "text"),
+        (np.array([[0.5, True]], dtype=object), "a boolean"),
+        (np.array([[0.5, 1j]], dtype=object), "a complex number"),
+        (np.array([["0.5", "1"]]), "text"),
+        (np.array([[True, False]]), "a boolean"),
+        (np.array([[0.5 + 0j, 1.0]]), "a complex number"),
+    ],
+)
+def test_value_on_an_array_refuses_entries_that_are_not_real_numbers(X, what):
+    # Object arrays are walked entry by entry, typed arrays judged by their dtype.
+    surface = surfaces.get("quadratic")
+    with pytest.raises(TypeError, match=f"got {what} in"):
+        surface.value(X, np.zeros(X.shape))
+    plain = np.array([[0.5, 1.0]], dtype=object)
+    assert surface.value(plain, np.zeros(plain.shape)).shape == (1, 2)
 
 
 # ----- data surfaces --------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import optimizers.theory
 import surfaces
 from optimizers import suggest
 from optimizers.numbers import format_number
-from viz import phase
 from viz.animation import (
     MAX_FRAMES,
     loss_distance_figure,
@@ -24,15 +23,12 @@ from viz.animation import (
     trajectory_3d_figure,
 )
 from viz.clicks import click_grid_trace
-from viz.curvature import CurvatureView
-from viz.curvature import curvature_grid as _curvature_grid
 from viz.dict_figure import DictFigure, encode_arrays
-from viz.export import figure_html
 from viz.layers import SurfaceLayers, surface_layers
-from viz.sgd import SgdView, point_at
-from viz.sgd import gradient_cloud as _gradient_cloud
-from viz.theory import condition_sweep_figure as _condition_sweep_figure
-from viz.theory import eigen_error_figure as _eigen_error_figure
+
+# The other pages' figure modules (viz.phase, viz.curvature, viz.sgd, viz.theory, viz.export)
+# are imported by the functions that use them: a cold server's first Playground chart waited
+# for them to load (and to compile, where Python keeps no bytecode cache).
 
 #: A surface's parameters as a sorted tuple of (name, value) pairs: hashable for the caches.
 ParamsKey = tuple
@@ -162,6 +158,8 @@ def animation_html(runs: tuple, title: str, theory: bool = False) -> bytes:
     """:func:`path_figure` of ``runs`` as a standalone HTML file that plays offline
     (viz.export). About 5 MB each (plotly.js is inside), hence so few entries; build it only
     when someone downloads it."""
+    from viz.export import figure_html
+
     return figure_html(path_figure(runs, theory=theory), title).encode("utf-8")
 
 
@@ -215,6 +213,8 @@ def race_table(runs: tuple) -> list[dict]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def curvature_grid(name: str, params: ParamsKey, resolution: int = 120):
     """λ₁, λ₂ of the Hessian on a grid over the plot (for the log₁₀ κ and sign maps)."""
+    from viz.curvature import curvature_grid as _curvature_grid
+
     return _curvature_grid(surface(name, params), resolution)
 
 
@@ -228,6 +228,8 @@ def point_curvature(name: str, params: ParamsKey, point: tuple[float, float]):
 def curvature_view(name: str, params: ParamsKey, point: tuple[float, float]):
     """The layers, the curvature at ``point`` and the curvature map: the Curvature page's one
     call. Each piece is cached too, so a new point only recomputes one 2×2 Hessian."""
+    from viz.curvature import CurvatureView
+
     return CurvatureView(
         layers(name, params), point_curvature(name, params, point), curvature_grid(name, params)
     )
@@ -244,6 +246,8 @@ def gradient_cloud(
     seed: int = 0,
 ):
     """``draws`` mini-batch gradients of size ``batch_size`` at ``point`` (viz.sgd)."""
+    from viz.sgd import gradient_cloud as _gradient_cloud
+
     return _gradient_cloud(surface(name, params), point, batch_size, draws=draws, seed=seed)
 
 
@@ -263,6 +267,8 @@ def gd_vs_sgd(
     """Batch GD, mini-batch SGD with seeds 0 … n_seeds − 1 (learning rate η/(1 + decay·t)),
     and the gradient cloud at GD's point after ``step`` updates: the GD-vs-SGD page's one
     call. The runs are cached on their own, so moving ``step`` only redraws the cloud."""
+    from viz.sgd import SgdView, point_at
+
     target = surface(name, params)
     gd = trajectory(name, params, "gd", hyperparameters, (), x0, steps, tol)
     options = (("decay", float(decay)),) if decay else ()
@@ -331,6 +337,8 @@ def phase_data(
     ``lr_stops`` are the learning-rate slider's options, which the map's columns are taken
     from (so a clicked cell is exactly a slider stop). See :mod:`viz.phase`.
     """
+    from viz import phase
+
     hyper = dict(hyperparameters)
     y_name = phase.Y_AXES.get(optimizer_name)
     fixed = tuple((k, v) for k, v in hyperparameters if k not in ("lr", y_name))
@@ -416,6 +424,8 @@ def quadratic_curvature(name: str, params: ParamsKey):
 def eigen_error_figure(settings):
     """The run ``settings`` split along the Hessian's eigenvectors (viz.theory); the theory
     lines only for exact gradients."""
+    from viz.theory import eigen_error_figure as _eigen_error_figure
+
     exact = not settings.noise and settings.batch_size is None
     return _eigen_error_figure(surface_of(settings), run(settings), theory=exact)
 
@@ -438,6 +448,8 @@ def condition_sweep_figure(
     current_kappa: float | None = None,
 ):
     """The κ sweep's log–log figure, with the sidebar surface's κ as a vertical line."""
+    from viz.theory import condition_sweep_figure as _condition_sweep_figure
+
     return _condition_sweep_figure(
         condition_sweep(kappas, names, x0, tol, max_steps), current_kappa
     )

@@ -15,6 +15,7 @@ import streamlit as st
 
 import lessons
 import optimizers
+from optimizers.numbers import format_number
 from ui import compute, controls, style
 from ui.state import default, set_value
 from viz import scenes as scene_figures
@@ -644,9 +645,12 @@ def run_table(scene: lessons.Scene) -> list[dict]:
                 "Surface": compute.surface(run.surface, run.surface_params).title,
                 "Optimizer": run.optimizer,
                 "η": hyper.pop("lr"),
-                "Other hyperparameters": ", ".join(f"{k} = {v:g}" for k, v in hyper.items()) or "—",
-                "Options": ", ".join(f"{k} = {v:g}" for k, v in run.options) or "—",
-                "Start": f"({run.x0[0]:.4g}, {run.x0[1]:.4g})",
+                "Other hyperparameters": ", ".join(
+                    f"{k} = {format_number(v)}" for k, v in hyper.items()
+                )
+                or "—",
+                "Options": ", ".join(f"{k} = {format_number(v)}" for k, v in run.options) or "—",
+                "Start": f"({format_number(run.x0[0])}, {format_number(run.x0[1])})",
                 "Steps": run.steps,
                 "Batch size": "full" if run.batch_size is None else str(run.batch_size),
                 "Noise σ": run.noise,

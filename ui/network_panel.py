@@ -14,6 +14,7 @@ import streamlit as st
 
 import networks
 import optimizers
+from optimizers.numbers import format_number
 from optimizers.train import edge_of_stability, train
 from ui.state import default
 from viz import network as figures
@@ -173,7 +174,10 @@ def eos_controls() -> float | None:
     default("dl_net.eos", True, kind="bool")
     if not st.toggle("Run the edge-of-stability experiment (a few seconds)", key="dl_net.eos"):
         return None
-    default("dl_net.eos_lr", 1.0, options=EOS_LRS)
+    # 0.7: on the default two moons the sharpness climbs from 2.44 to 2/η ≈ 2.86 by step 139
+    # and hovers just below it while the loss keeps falling (Cohen et al.'s picture); at 1.0 it
+    # starts above 2/η and the loss ends higher than it began.
+    default("dl_net.eos_lr", 0.7, options=EOS_LRS)
     return float(
         st.select_slider(
             "Step size η of full-batch GD", EOS_LRS, key="dl_net.eos_lr", format_func=str
@@ -327,20 +331,34 @@ def eos(data_key: tuple, widths: tuple, activation: str, init: str, lr: float, s
 
 
 def eos_summary(losses, sharpness, lr: float) -> str:
-    """One sentence of what the edge-of-stability run did, from its numbers."""
+    """One sentence of what the edge-of-stability run did, from its numbers ("reached 2/η"
+    means within 5 % of it)."""
+    g = format_number
     edge = 2.0 / lr
     reached = np.flatnonzero(sharpness >= 0.95 * edge)
     if reached.size == 0:
         return (
-            f"The sharpness rose to at most {sharpness.max():.3g}, below 2/η = {edge:.3g}, in "
-            f"{len(losses) - 1} steps: try a larger η."
+            f"The sharpness went from {g(sharpness[0])} to {g(sharpness[-1])} (at most "
+            f"{g(sharpness.max())}), below 2/η = {g(edge)}, in {len(losses) - 1} steps: try a "
+            "larger η."
         )
     k = int(reached[0])
     after = losses[k:]
     rises = int(np.count_nonzero(np.diff(after) > 0))
+    if k == 0:
+        where = "above" if sharpness[0] > edge else "within 5 % of"
+        start = (
+            f"The sharpness was already {g(sharpness[0])} at the start, {where} 2/η = {g(edge)},"
+        )
+    else:
+        low = float(sharpness[: k + 1].min())
+        dip = f", fell to {g(low)} and then rose" if low < 0.98 * sharpness[0] else " and rose"
+        start = (
+            f"The sharpness started at {g(sharpness[0])}{dip} to 2/η = {g(edge)} (within 5 %) "
+            f"at step {k},"
+        )
     return (
-        f"The sharpness reached 2/η = {edge:.3g} at step {k} and stayed within "
-        f"[{sharpness[k:].min():.3g}, {sharpness[k:].max():.3g}] afterwards; meanwhile the loss "
-        f"went from {after[0]:.3g} to {after[-1]:.3g}, rising on {rises} of "
-        f"{len(after) - 1} steps."
+        f"{start} and stayed within [{g(sharpness[k:].min())}, {g(sharpness[k:].max())}] "
+        f"afterwards; meanwhile the loss went from {g(after[0])} to {g(after[-1])}, rising on "
+        f"{rises} of {len(after) - 1} steps."
     )

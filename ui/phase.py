@@ -13,6 +13,7 @@ from collections.abc import MutableMapping
 import streamlit as st
 
 import optimizers
+from optimizers.numbers import format_number
 from ui import controls
 from ui.state import default
 from viz import phase
@@ -100,3 +101,22 @@ def on_map_click(settings: optimizers.RunSpec) -> None:
 def on_slice_click(settings: optimizers.RunSpec) -> None:
     """``on_select`` callback of the slice: the clicked learning rate becomes the setting."""
     apply_click(st.session_state, st.session_state.get(SLICE_CHART_KEY), settings, use_y=False)
+
+
+def optimum_sentence(curvature) -> str:
+    """The bowl's eigenvalues, GD's limit and best step, and the heavy-ball optimum (η*, β*)
+    with their rates per step, in three significant figures (markdown with LaTeX)."""
+
+    def tex(value: float) -> str:
+        return format_number(value, latex=True)
+
+    return (
+        f"Here $\\lambda_{{\\min}} = {tex(curvature.lambda_min)}$, "
+        f"$\\lambda_{{\\max}} = {tex(curvature.lambda_max)}$, $\\kappa = "
+        f"{tex(curvature.condition_number)}$: GD limit $2/\\lambda_{{\\max}} = "
+        f"{tex(curvature.gd_stability_limit)}$, best GD step "
+        f"{format_number(curvature.best_fixed_step)} (rate "
+        f"{format_number(curvature.best_fixed_rate)}); heavy-ball optimum $\\eta^* = "
+        f"{tex(curvature.momentum_lr)}$, $\\beta^* = {tex(curvature.momentum_beta)}$ (rate "
+        f"{format_number(curvature.momentum_rate)})."
+    )

@@ -86,3 +86,20 @@ def slow_direction_sentence(curvature: Curvature | None, optimizer: str, lr: flo
         f"{text}: the slow one is {slow}, because η is {side} "
         f"2/(λ₁ + λ₂) = {format_number(2 / (low + high))}."
     )
+
+
+def slopes_caption(sweep, current_kappa: float | None) -> str:
+    """The fitted log–log slopes of the κ sweep against the laws, and where the sidebar's κ
+    sits (a yellow line)."""
+    text = (
+        f"Fitted log–log slopes for κ ≥ 10: GD {sweep.slope('gd'):.2f}, heavy ball "
+        f"{sweep.slope('momentum'):.2f}, Nesterov {sweep.slope('nesterov'):.2f} (the laws: 1 "
+        "and ½; a little more, because the error that must shrink grows with κ and momentum's "
+        "double root adds a factor t). Dashed and dotted: the κ and √κ laws through the κ = 10 "
+        "points."
+    )
+    if current_kappa is not None:
+        text += (
+            f" Yellow line: the κ of the surface in the sidebar ({format_number(current_kappa)})."
+        )
+    return text

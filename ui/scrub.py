@@ -16,13 +16,13 @@ from pathlib import Path
 import streamlit as st
 
 import optimizers
-from optimizers.paths import lr_paths
 from ui import compute
 from ui.controls import LR_OPTIONS, snap_lr
 from ui.state import default, set_value
-from viz import scrub as viz_scrub
 from viz.dict_figure import DictFigure, encode_arrays
 
+# viz.scrub and optimizers.paths are imported where a scrub is drawn: the Playground shows
+# the toggle on every run, and a cold server's first chart need not load them.
 TOGGLE_KEY = "dl_scrub"
 #: The release listener's key in session state (not a ``dl_`` control: it is not in the URL).
 RELEASE_KEY = "_dl_scrub_release"
@@ -68,6 +68,8 @@ def chart(settings: optimizers.RunSpec) -> None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def figure(settings: optimizers.RunSpec) -> DictFigure:
     """The scrub figure: the stops around 2/λmax, their runs, the current rate shown first."""
+    from viz import scrub as viz_scrub
+
     stops, marks = stops_and_marks(settings)
     # Without its own learning rate and label: one batch serves every position of the thumb.
     paths = scrub_paths(replace(settings, hyperparameters=_without_lr(settings), label=""), stops)
@@ -83,6 +85,8 @@ def figure(settings: optimizers.RunSpec) -> DictFigure:
 
 def stops_and_marks(settings: optimizers.RunSpec) -> tuple[tuple[float, ...], dict[str, float]]:
     """The scrub's learning rates, and 2/λmax and the best fixed step where they exist."""
+    from viz import scrub as viz_scrub
+
     marks: dict[str, float] = {}
     try:
         curvature, _ = compute.reference_curvature(
@@ -101,6 +105,8 @@ def stops_and_marks(settings: optimizers.RunSpec) -> tuple[tuple[float, ...], di
 @st.cache_data(max_entries=16, show_spinner=False)
 def scrub_paths(settings: optimizers.RunSpec, stops: tuple[float, ...]):
     """Every stop's run of ``settings`` (whose own learning rate is left out)."""
+    from optimizers.paths import lr_paths
+
     optimizer = optimizers.get(
         settings.optimizer, **dict(settings.hyperparameters), **dict(settings.options)
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from optimizers.numbers import format_number
 from ui import compute
 from ui.controls import (
     LR_OPTIONS,
@@ -136,16 +137,17 @@ def spread_summary(cloud, n_samples: int) -> None:
     left, right = st.columns(2)
     left.metric(
         "measured",
-        f"{cloud.spread:.3g}",
+        format_number(cloud.spread),
         help=f"tr Cov of the {len(cloud.samples)} mini-batch gradients drawn.",
     )
-    right.metric("law", f"{cloud.law_spread:.3g}", help="(n − b)/(b(n − 1)) · tr Σ")
+    right.metric("law", format_number(cloud.law_spread), help="(n − b)/(b(n − 1)) · tr Σ")
     trace = cloud.population_trace
     st.latex(
         r"\begin{aligned}\operatorname{tr}\operatorname{Cov}(g_B) &= "
         r"\frac{n-b}{b\,(n-1)}\,\operatorname{tr}\Sigma \\ "
-        f"&= \\tfrac{{{n_samples - b}}}{{{b * (n_samples - 1)}}} \\cdot {trace:.3g}"
-        f" = {cloud.law_spread:.3g}\\end{{aligned}}"
+        f"&= \\tfrac{{{n_samples - b}}}{{{b * (n_samples - 1)}}} \\cdot "
+        f"{format_number(trace, latex=True)}"
+        f" = {format_number(cloud.law_spread, latex=True)}\\end{{aligned}}"
     )
     st.caption(
         "Σ is the covariance of the n per-example gradients. Doubling b roughly halves "

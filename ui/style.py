@@ -108,6 +108,8 @@ PHONE_CHART_MIN_WIDTH_PX = 680
 #: Below this chart width the figure's own title gives its room to the legend's extra rows
 #: (the page title and the sidebar name the surface); plotly cannot wrap a legend upwards.
 NARROW_CHART_PX = 800
+#: Plotly charts: st.plotly_chart's and those drawn in place (ui/live_chart.py).
+CHARTS = ".stPlotlyChart, .dl-live-chart"
 #: Below this main-area width, columns holding charts stack.
 STACK_COLUMNS_PX = 760
 
@@ -200,20 +202,20 @@ h1 {{ font-size: 2.25rem !important; padding: 0.25rem 0 0.5rem !important; }}
    the sidebar open leaves 676 px): a half-width chart of 330 px cut its own title. */
 [data-testid="stMainBlockContainer"] {{ container-type: inline-size; }}
 @container (max-width: {STACK_COLUMNS_PX}px) {{
-  [data-testid="stHorizontalBlock"]:has(.stPlotlyChart) {{ flex-wrap: wrap; }}
-  [data-testid="stHorizontalBlock"]:has(.stPlotlyChart) > [data-testid="stColumn"] {{
+  [data-testid="stHorizontalBlock"]:has({CHARTS}) {{ flex-wrap: wrap; }}
+  [data-testid="stHorizontalBlock"]:has({CHARTS}) > [data-testid="stColumn"] {{
     min-width: 100% !important; width: 100% !important; flex: 1 1 100% !important;
   }}
 }}
 /* On a phone every chart keeps a laptop column's width and scrolls sideways in its block. */
 @media (max-width: {PHONE_WIDTH_PX}px) {{
-  [data-testid="stElementContainer"]:has(.stPlotlyChart) {{
+  [data-testid="stElementContainer"]:has({CHARTS}) {{
     min-width: {PHONE_CHART_MIN_WIDTH_PX}px;
   }}
-  [data-testid="stVerticalBlock"]:has(> .stElementContainer > .stFullScreenFrame .stPlotlyChart)
-  {{ overflow-x: auto; }}
+  [data-testid="stVerticalBlock"]:has(> .stElementContainer > .stFullScreenFrame .stPlotlyChart),
+  [data-testid="stVerticalBlock"]:has(> .stElementContainer .dl-live-chart) {{ overflow-x: auto; }}
   /* Plotly's toolbar hangs over the chart's title on a narrow screen. */
-  .stPlotlyChart .modebar-container {{ display: none; }}
+  :is({CHARTS}) .modebar-container {{ display: none; }}
 }}
 {_tall_chart_rules()}
 {_screen_chart_rules()}

@@ -53,7 +53,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from viz import theme
 from viz.dict_figure import DictFigure, merge
@@ -1016,16 +1015,9 @@ _SUBPLOT_AXES = {1: {"xaxis": "x", "yaxis": "y"}, 2: {"xaxis": "x2", "yaxis": "y
 def _base_layout(
     cols: int, column_widths: tuple | None, spacing: float, height: int, legend_rows: int
 ) -> str:
-    """One row of ``cols`` subplots with the shared theme, as layout JSON: built with go
-    objects once per shape, height and legend size (~30 ms each time otherwise)."""
-    fig = make_subplots(
-        rows=1,
-        cols=cols,
-        column_widths=None if column_widths is None else list(column_widths),
-        horizontal_spacing=spacing,
-    )
-    theme.apply_theme(fig, height=height, legend_rows=legend_rows)
-    return fig.layout.to_json()
+    """One row of ``cols`` subplots with the shared theme, as layout JSON (callers get a
+    fresh dict from it to merge into); once per shape, height and legend size."""
+    return json.dumps(theme.subplots_layout(cols, column_widths, spacing, height, legend_rows))
 
 
 def _step_axis(last_step: int) -> dict:

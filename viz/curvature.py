@@ -20,6 +20,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sequential
 
+from optimizers.numbers import format_number, format_point
 from surfaces.curvature import DEGENERATE_TOLERANCE, Curvature
 from viz.clicks import click_grid
 from viz.layers import SurfaceLayers, add_surface
@@ -240,7 +241,7 @@ def axes_figure(
                 name=name,
                 showlegend=False,
                 line={"color": color, "width": 5},
-                hovertemplate=f"{name}: λ = {eigenvalue:.4g}<extra></extra>",
+                hovertemplate=f"{name}: λ = {_short(eigenvalue)}<extra></extra>",
             )
         )
         sign = _inside_sign(point, direction * half, layers.bounds)
@@ -292,9 +293,7 @@ def axes_figure(
     )
     apply_theme(fig, height=FIGURE_HEIGHT)
     fig.update_layout(
-        title=_two_line_title(
-            "Eigen-axes of the Hessian", f"at p = ({point[0]:.3g}, {point[1]:.3g})"
-        )
+        title=_two_line_title("Eigen-axes of the Hessian", f"at p = {format_point(point)}")
     )
     _square_plot(fig, axis_labels)
     return fig
@@ -472,22 +471,12 @@ def _inside_sign(point: np.ndarray, offset: np.ndarray, bounds) -> float:
 
 
 def _short(value: float) -> str:
-    """Four significant digits without an exponent where that stays short (2092, not 2.09e+03)."""
-    value = float(value)
-    if value != 0.0 and not 1e-3 <= abs(value) < 1e5:
-        return f"{value:.2e}"
-    return f"{value:.4g}"
+    """Three significant figures, powers of ten outside 10⁻⁴ … 10⁶ (2,090, not 2.09e+03)."""
+    return format_number(value)
 
 
-def tex_number(value: float, digits: int = 4) -> str:
-    """A number for LaTeX: 4 significant digits, powers of ten as ×10^{k}, −0 as 0."""
-    value = float(value)
-    if not math.isfinite(value):
-        return r"\infty" if value > 0 else (r"-\infty" if value < 0 else r"\text{NaN}")
-    if value == 0.0:
-        return "0"
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return f"{mantissa} \\times 10^{{{int(exponent)}}}"
-    return text
+def tex_number(value: float, digits: int = 3) -> str:
+    """A number for LaTeX: ``digits`` significant figures, powers of ten as ×10^{k}, −0 as 0."""
+    if math.isnan(value):
+        return r"\text{undefined}"
+    return format_number(value, digits, latex=True)

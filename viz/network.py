@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from networks import Network, pca_plane
+from optimizers.numbers import format_number
 from viz.theme import (
     LEGEND_ROW,
     SUBTITLE_FONT_SIZE,
@@ -377,7 +378,7 @@ def standardization_figure(results: dict) -> go.Figure:
 
 
 def _kappa_text(kappa: float) -> str:
-    return "∞ (λmin ≤ 0)" if not np.isfinite(kappa) else f"{kappa:.3g}"
+    return "∞ (λmin ≤ 0)" if not np.isfinite(kappa) else format_number(kappa)
 
 
 def eos_figure(losses, sharpness, lr: float) -> go.Figure:
@@ -406,7 +407,7 @@ def eos_figure(losses, sharpness, lr: float) -> go.Figure:
             x=[0, max(1, len(steps) - 1)],
             y=[2 / lr, 2 / lr],
             mode="lines",
-            name=f"2/η = {2 / lr:.3g} (GD's stability limit)",
+            name=f"2/η = {format_number(2 / lr)} (GD's stability limit)",
             line={"color": "#ffffff", "dash": "dash", "width": 2},
         ),
         row=1,

@@ -37,6 +37,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 import optimizers
+from optimizers.numbers import format_number
 from surfaces.curvature import Curvature
 from viz import theme
 from viz.dict_figure import merge
@@ -398,7 +399,7 @@ def map_figure(data: PhaseData) -> go.Figure:
                 label,
                 GD_LIMIT_COLOR if dotted else LIMIT_COLOR,
                 "dot" if dotted else "dash",
-                f"{label}<br>η = %{{x:.4g}} at {y_label} = %{{y:.2f}}<extra></extra>",
+                f"{label}<br>η = %{{x:.3g}} at {y_label} = %{{y:.2f}}<extra></extra>",
             ),
         )
 
@@ -447,7 +448,7 @@ def map_figure(data: PhaseData) -> go.Figure:
                     "color": OPTIMUM_COLOR,
                     "line": {"color": theme.OUTLINE_COLOR, "width": 1.5},
                 },
-                "optimal pair<br>η* = %{x:.4g}<br>β* = %{y:.3f}<extra></extra>",
+                "optimal pair<br>η* = %{x:.3g}<br>β* = %{y:.3f}<extra></extra>",
             ),
         )
     add(
@@ -456,7 +457,7 @@ def map_figure(data: PhaseData) -> go.Figure:
             (data.lr, data.y),
             "current η, " + _symbol(data.y_name),
             {"symbol": "circle-open", "size": 20, "color": CURRENT_COLOR, "line": {"width": 4}},
-            f"current setting<br>η = %{{x:.4g}}<br>{y_label} = %{{y:.2f}}<extra></extra>",
+            f"current setting<br>η = %{{x:.3g}}<br>{y_label} = %{{y:.2f}}<extra></extra>",
         ),
     )
 
@@ -549,7 +550,7 @@ def slice_figure(data: PhaseData) -> go.Figure:
             "y": steps[converged].astype(np.int32),
             "line": {"color": color, "width": 2},
             "marker": {"size": 6, "color": color},
-            "hovertemplate": "η = %{x:.4g}<br>converged in %{y:,} steps<extra></extra>",
+            "hovertemplate": "η = %{x:.3g}<br>converged in %{y:,} steps<extra></extra>",
         },
         1,
     )
@@ -562,7 +563,7 @@ def slice_figure(data: PhaseData) -> go.Figure:
             "x": _f32(lrs[running]),
             "y": np.full(int(running.sum()), budget, dtype=np.float32),
             "marker": {"size": 7, "color": NOT_CONVERGED_COLOR},
-            "hovertemplate": "η = %{x:.4g}<br>still running at the end<extra></extra>",
+            "hovertemplate": "η = %{x:.3g}<br>still running at the end<extra></extra>",
         },
         1,
     )
@@ -576,7 +577,7 @@ def slice_figure(data: PhaseData) -> go.Figure:
             "x": _f32(lrs[diverged]),
             "y": np.full(int(diverged.sum()), budget, dtype=np.float32),
             "marker": x_mark,
-            "hovertemplate": "η = %{x:.4g}<br>diverged<extra></extra>",
+            "hovertemplate": "η = %{x:.3g}<br>diverged<extra></extra>",
         },
         1,
     )
@@ -590,7 +591,7 @@ def slice_figure(data: PhaseData) -> go.Figure:
             "y": loss[finite],
             "line": {"color": loss_color, "width": 2},
             "marker": {"size": 5, "color": loss_color},
-            "hovertemplate": "η = %{x:.4g}<br>final loss %{y:.3g}<extra></extra>",
+            "hovertemplate": "η = %{x:.3g}<br>final loss %{y:.3g}<extra></extra>",
         },
         2,
     )
@@ -605,7 +606,7 @@ def slice_figure(data: PhaseData) -> go.Figure:
             "x": _f32(lrs[diverged]),
             "y": np.full(int(diverged.sum()), top * (3.0 if log_loss else 1.0)),
             "marker": x_mark,
-            "hovertemplate": "η = %{x:.4g}<br>diverged<extra></extra>",
+            "hovertemplate": "η = %{x:.3g}<br>diverged<extra></extra>",
         },
         2,
     )
@@ -636,16 +637,28 @@ def slice_figure(data: PhaseData) -> go.Figure:
         ]
         lines["limit"] = limit
         _vertical(
-            traces, shapes, limit, f"stability limit {label} = {limit:.3g}", LIMIT_COLOR, "dash"
+            traces,
+            shapes,
+            limit,
+            f"stability limit {label} = {format_number(limit)}",
+            LIMIT_COLOR,
+            "dash",
         )
     if data.optimizer == "gd" and data.curvature is not None:
         best = data.curvature.best_fixed_step
         lines["best"] = best
         _vertical(
-            traces, shapes, best, f"best step 2/(λmin+λmax) = {best:.3g}", OPTIMUM_COLOR, "dot"
+            traces,
+            shapes,
+            best,
+            f"best step 2/(λmin+λmax) = {format_number(best)}",
+            OPTIMUM_COLOR,
+            "dot",
         )
     lines["current"] = data.lr
-    _vertical(traces, shapes, data.lr, f"current η = {data.lr:.3g}", CURRENT_COLOR, "solid")
+    _vertical(
+        traces, shapes, data.lr, f"current η = {format_number(data.lr)}", CURRENT_COLOR, "solid"
+    )
 
     names = [t["name"] for t in traces if t.get("showlegend") is not False]
     at = "" if data.y_name is None else f" ({_symbol(data.y_name)} = {data.y:.2f})"
@@ -745,7 +758,7 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
             "y": _f32(points[:, 1]),
             "line": {"color": color, "width": 2},
             "marker": {"size": 4, "color": color},
-            "hovertemplate": "(%{x:.4g}, %{y:.4g})<extra></extra>",
+            "hovertemplate": "(%{x:.3g}, %{y:.4g})<extra></extra>",
         }
     )
     roles["start"] = len(traces)
@@ -778,7 +791,7 @@ def run_figure(layers: SurfaceLayers, surface, trajectory: optimizers.Trajectory
         )
     )
     knobs = ", ".join(
-        f"{_symbol(k)} = {v:.3g}"
+        f"{_symbol(k)} = {format_number(v)}"
         for k, v in trajectory.optimizer.hyperparameters.items()
         if k in _SYMBOLS
     )

@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 from optimizers import status_label
+from optimizers.numbers import format_number
 from viz import theme
 from viz.animation import _SUBPLOT_AXES, _base_layout, _loss_axis, _minima_trace, _step_axis
 from viz.dict_figure import merge
@@ -273,7 +274,7 @@ def _mark_annotations(lrs: np.ndarray, marks: dict[str, float]) -> tuple[list, d
         fraction = index / last
         annotations.append(
             {
-                "text": f"{name} = {value:.3g}",
+                "text": f"{name} = {format_number(value)}",
                 "xref": "paper",
                 "yref": "paper",
                 "x": fraction,

@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 import plotly.graph_objects as go
 
-from optimizers.numbers import format_number
+from optimizers.numbers import format_number, format_point
 from optimizers.theory import SWEEP_TITLES, ConditionSweep, EigenSplit, eigen_split
 from viz import theme
 
@@ -115,7 +115,7 @@ def eigen_error_figure(
         title = "Error along the Hessian's eigenvectors"
         if split.local:  # shorter: the title must fit a half-width chart
             x, y = split.minimizer
-            title = f"Error by eigen-direction (local, at x* = ({x:.3g}, {y:.3g}))"
+            title = f"Error by eigen-direction (local, at x* = {format_point((x, y))})"
     # Grouped by direction, the legend stacks each direction's curve over its theory line.
     rows = 2 if split.theory is not None else 1
     theme.apply_theme(fig, title=title, height=height, legend_rows=rows)
@@ -262,13 +262,15 @@ def condition_sweep_figure(
                 y=[10 ** y_range[0], 10 ** y_range[1]],
                 mode="lines",
                 line={"color": KAPPA_COLOR, "width": 2, "dash": "dashdot"},
-                name=f"your surface: κ = {current_kappa:.3g}",
-                hovertemplate=f"κ of the sidebar's surface: {current_kappa:.4g}<extra></extra>",
+                name=f"your surface: κ = {format_number(current_kappa)}",
+                hovertemplate=(
+                    f"κ of the sidebar's surface: {format_number(current_kappa)}<extra></extra>"
+                ),
             )
         )
         roles["current"] = len(fig.data) - 1
     if title is None:
-        title = f"Steps to ‖∇f‖ < {data.tol:g} on the quadratic bowl"
+        title = f"Steps to ‖∇f‖ < {format_number(data.tol)} on the quadratic bowl"
     theme.apply_theme(fig, title=title, height=height, legend_rows=0)
     # Inside the plot, top left: the curves rise from the lower left, so that corner is empty,
     # and six long entries in a band above the plot would take a third of the figure.

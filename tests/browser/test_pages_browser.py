@@ -96,7 +96,8 @@ IDLE_JS = """() => {
 }"""
 
 CHARTS_READY_JS = """() => {
-  const boxes = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+  // st.plotly_chart's elements and the charts drawn in place (ui/live_chart.py).
+  const boxes = document.querySelectorAll('[data-testid="stPlotlyChart"], .dl-live-chart').length;
   const plots = Array.from(document.querySelectorAll('.js-plotly-plot'))
     .filter(gd => gd._fullData && gd._fullLayout).length;
   return boxes > 0 && plots === boxes;
