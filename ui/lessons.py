@@ -402,7 +402,7 @@ def playground_state(run: optimizers.RunSpec) -> dict[str, Any]:
 def open_in_playground(scene: lessons.Scene) -> None:
     """Write the scene's chosen run into the Playground's controls and go there."""
     for key, value in playground_state(scene.runs[scene.playground]).items():
-        st.session_state[key] = value
+        set_value(key, value)
     st.switch_page(PLAYGROUND_PAGE)
 
 
