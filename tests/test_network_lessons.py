@@ -17,7 +17,14 @@ import lessons
 import networks
 from lessons import network_scenes
 from optimizers.train import edge_of_stability
-from tests.helpers import assert_readable_numbers, decode, figures, open_page, trace
+from tests.helpers import (
+    assert_readable_numbers,
+    assert_shows,
+    decode,
+    figures,
+    open_page,
+    trace,
+)
 from viz import scenes as scene_figures
 
 PAGE = "app_pages/lessons.py"
@@ -144,7 +151,11 @@ def test_the_figure_shows_the_scene_s_runs(scene_id):
     elif scene_id == "standardize_network":
         raw, standardized = results
         names = [t["name"] for t in figure["data"]]
-        assert names[0].startswith("raw (κ = 7.9e+03") and names[1].startswith("standardized")
+        assert names[0].startswith("raw (κ = ") and names[1].startswith("standardized")
+        # The legend's κ is the raw inputs' (about 7,900), with 3 significant figures.
+        kappa = network_scenes.input_kappa(network_scenes.iris_data(False).X)
+        assert 7000 < kappa < 9000
+        assert_shows(names[0], kappa, "raw (κ = ")
         np.testing.assert_allclose(decode(figure["data"][0]["y"]), raw.train_loss)
         np.testing.assert_allclose(decode(figure["data"][1]["y"]), standardized.train_loss)
     else:

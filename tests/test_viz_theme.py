@@ -91,3 +91,19 @@ def test_apply_theme_equals_plotlys_own_updates(title, height, rows):
         expected = _themed_by_plotly_updates(go.Figure(fig), title, height, rows)
         themed = theme.apply_theme(go.Figure(fig), title=title, height=height, legend_rows=rows)
         assert json.loads(themed.to_json()) == json.loads(expected.to_json())
+
+
+@pytest.mark.parametrize(
+    "axes, height, rows",
+    [
+        (("xaxis", "yaxis"), 560, 0),
+        (("xaxis", "yaxis", "xaxis2", "yaxis2"), 420, 2),
+        (("xaxis", "yaxis"), None, 1),
+    ],
+)
+def test_axes_layout_is_apply_theme_on_those_axes(axes, height, rows):
+    skeleton = go.Figure(layout={axis: {} for axis in axes})
+    expected = json.loads(
+        _themed_by_plotly_updates(skeleton, height=height, legend_rows=rows).layout.to_json()
+    )
+    assert json.loads(json.dumps(theme.axes_layout(axes, height, rows))) == expected

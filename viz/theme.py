@@ -194,6 +194,19 @@ def apply_theme(
     return fig
 
 
+def axes_layout(axes: tuple[str, ...], height: int | None = None, legend_rows: int = 1) -> dict:
+    """``apply_theme(go.Figure(layout={axis: {} for axis in axes}), height=…, legend_rows=…)``'s
+    layout as a plain dict, built without Plotly's objects (the tests compare the two): the
+    shared look for a figure with these 2-D axes (``"xaxis"``, ``"yaxis2"``, …)."""
+    layout: dict = {"template": NONE_TEMPLATE}
+    for axis in axes:
+        layout[axis] = copy.deepcopy(AXIS_STYLE)
+    if height is not None:
+        layout["height"] = height
+    layout.update(copy.deepcopy(layout_style(legend_rows)))
+    return layout
+
+
 def subplots_layout(
     cols: int,
     column_widths: tuple[float, ...] | None = None,
@@ -217,17 +230,11 @@ def subplots_layout(
     else:
         total = float(sum(column_widths))
         widths = [room * (width / total) for width in column_widths]
-    layout: dict = {"template": NONE_TEMPLATE}
-    for c in range(cols):
-        suffix = "" if c == 0 else str(c + 1)
+    suffixes = ["" if c == 0 else str(c + 1) for c in range(cols)]
+    axes = tuple(f"{axis}{suffix}" for suffix in suffixes for axis in ("xaxis", "yaxis"))
+    layout = axes_layout(axes, height, legend_rows)
+    for c, suffix in enumerate(suffixes):
         start = sum(widths[:c]) + c * spacing
-        layout[f"xaxis{suffix}"] = {
-            "anchor": f"y{suffix}",
-            "domain": [start, start + widths[c]],
-            **AXIS_STYLE,
-        }
-        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [0.0, 1.0], **AXIS_STYLE}
-    if height is not None:
-        layout["height"] = height
-    layout.update(layout_style(legend_rows))
-    return copy.deepcopy(layout)
+        layout[f"xaxis{suffix}"].update(anchor=f"y{suffix}", domain=[start, start + widths[c]])
+        layout[f"yaxis{suffix}"].update(anchor=f"x{suffix}", domain=[0.0, 1.0])
+    return layout

@@ -103,7 +103,9 @@ export default function (component) {
     charts.set(parentElement, chart);
   }
   chart.send = setTriggerValue;
-  chart.waiting = typeof data === "string" ? data : JSON.stringify(data);
+  // The figure's JSON text comes as the one item of a list (ui/live_chart.py says why).
+  const figure = Array.isArray(data) ? data[0] : data;
+  chart.waiting = typeof figure === "string" ? figure : JSON.stringify(figure);
   draw(chart);
   return () => {
     // Streamlit may call this between two figures of the same element: let go of the chart
