@@ -17,6 +17,16 @@ from surfaces.curvature import reference_curvature
 #: Adaptive rules move each coordinate by about lr per step (RMSprop by lr/√(1−ρ) at first),
 #: so their learning rate is a fraction of the plot's half-diagonal.
 ADAPTIVE_FRACTION = {"adagrad": 0.25, "rmsprop": 0.01, "adam": 0.05}
+#: Gradient descent's suggestion never goes past this fraction of the stability limit
+#: 2/λmax: the fraction κ/(κ + 1) that the best fixed step 2/(λmin + λmax) has at κ = 10 (the
+#: Playground's default, unchanged). Above it the best step creeps up to the limit (0.99 of it
+#: at κ = 100), the steep direction's factor 1 − ηλmax to −1 (−0.98), and the path's swings
+#: across the valley barely shrink: 200 steps drew a solid orange fan, not a zig-zag. At
+#: 10/11 of the limit the swings shrink by 9/11 ≈ 0.82 a step, so the room sees the lecture's
+#: picture of an ill-conditioned valley: a few bounces across it, then the slow crawl along
+#: its flat floor, at a cost of about 1/(ηλmin) steps per e-fold: 55 instead of 50.5 at
+#: κ = 100.
+GD_LIMIT_FRACTION = 10 / 11
 #: At most this many halvings while a checked run diverges (2⁻¹² ≈ 2.4e-4 of the first value).
 MAX_HALVINGS = 12
 #: Steps of the checking run: long enough to meet the steep walls a path crosses on its way in.
@@ -63,11 +73,13 @@ def suggested_lr(surface, name: str, start=None) -> float:
     """A learning rate that makes rule ``name`` behave well from ``start`` on ``surface``.
 
     GD takes the best fixed step 2/(λmin + λmax) of the reference Hessian (at the minimizer
-    nearest the start, or at the start where there is none), or 0.5/|λ|max where that Hessian
-    is not positive definite; momentum and Nesterov take 1/|λ|max (stable for β = 0.9, whose
-    limits are 3.8/λmax and 1.36/λmax); adaptive rules scale with the plot; Newton takes 1.
-    Then the value is halved while a run of :data:`CHECK_STEPS` steps from ``start`` with the
-    rule's default hyperparameters diverges (at most :data:`MAX_HALVINGS` times).
+    nearest the start, or at the start where there is none), but at most
+    :data:`GD_LIMIT_FRACTION` of the limit 2/λmax (the same for κ ≤ 10), or 0.5/|λ|max where
+    that Hessian is not positive definite; momentum and Nesterov take 1/|λ|max (stable for
+    β = 0.9, whose limits are 3.8/λmax and 1.36/λmax); adaptive rules scale with the plot;
+    Newton takes 1. Then the value is halved while a run of :data:`CHECK_STEPS` steps from
+    ``start`` with the rule's default hyperparameters diverges (at most :data:`MAX_HALVINGS`
+    times).
     """
     start = surface.start if start is None else start
     if name == "newton":
@@ -79,7 +91,10 @@ def suggested_lr(surface, name: str, start=None) -> float:
         largest = max(abs(curvature.lambda_min), abs(curvature.lambda_max), 1e-12)
         if name == "gd":
             lr = curvature.best_fixed_step
-            lr = 0.5 / largest if lr is None else lr
+            if lr is None:
+                lr = 0.5 / largest
+            else:  # at most 10/11 of the limit 2/λmax: the zig-zag stays a zig-zag
+                lr = min(lr, GD_LIMIT_FRACTION * 2.0 / curvature.lambda_max)
         else:
             lr = 1.0 / largest
     return _checked(surface, name, start, lr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 import optimizers
@@ -69,3 +70,28 @@ def test_momentum_suggestion_is_the_optimal_pair_on_a_quadratic():
     root = math.sqrt(10.0)
     assert hyper["momentum"] == round(((root - 1) / (root + 1)) ** 2, 2)
     assert hyper["lr"] == pytest.approx((2 / (math.sqrt(10.0) + 1)) ** 2)
+
+
+@pytest.mark.parametrize("kappa", [1.0, 4.0, 10.0, 30.0, 100.0, 1000.0])
+def test_gd_suggestion_keeps_the_zigzag_visible(kappa):
+    """Up to κ = 10 GD's suggestion is the best fixed step 2/(λmin + λmax); above, at most
+    10/11 of the limit 2/λmax, so the steep direction's factor |1 − ηλmax| stays ≤ 9/11 and
+    the swings across the valley visibly shrink (at 2/(λmin + λmax) it is (κ−1)/(κ+1): 0.98 at
+    κ = 100, a solid fan of barely shrinking swings)."""
+    surface = surfaces.get("quadratic", condition_number=kappa)
+    curvature, _ = surfaces.reference_curvature(surface, surface.start)
+    lam_min, lam_max = curvature.lambda_min, curvature.lambda_max
+    assert lam_max / lam_min == pytest.approx(kappa)
+    lr = suggested_lr(surface, "gd")
+    assert lr == pytest.approx(min(2 / (lam_min + lam_max), (10 / 11) * 2 / lam_max))
+    assert abs(1 - lr * lam_max) <= 9 / 11 + 1e-12
+    # The run itself: the error along the steep eigenvector shrinks by |1 − ηλmax| per step.
+    steps = 20
+    run = optimizers.run(surface, optimizers.get("gd", lr=lr), x0=surface.start, steps=steps)
+    steep = curvature.eigenvectors[:, -1]
+    minimum = np.asarray(surface.minima[0])
+    last = min(steps, len(run.points) - 1)  # κ = 1: one step of η = 1/λ lands on the minimum
+    errors = [(run.points[t] - minimum) @ steep for t in (0, last)]
+    assert abs(errors[1]) == pytest.approx(
+        abs(1 - lr * lam_max) ** last * abs(errors[0]), abs=1e-12
+    )

@@ -161,6 +161,18 @@ TEACHER_CSS = f"""
 """
 
 
+#: Teacher mode, a revealed scene with several surfaces: the charts side by side under the
+#: verdict (one line of large type) take what the window leaves below it, in px.
+TEACHER_SIDE_BY_SIDE_ROOM_PX = 260
+TEACHER_SIDE_BY_SIDE_CSS = f"""
+<style>
+[class*="st-key-lesson_chart"] {{
+  height: clamp({TEACHER_MIN_CHART_PX}px, calc(100vh - {TEACHER_SIDE_BY_SIDE_ROOM_PX}px), 1400px);
+}}
+</style>
+"""
+
+
 #: Every mode: a lesson chart narrower than the path figure's legend width gives its title's
 #: room to the legend's second row (three runs and the minimum at 1024×768), as the
 #: Playground does (ui/style.py); the page's header names the scene, its setup the surface.
@@ -211,9 +223,14 @@ def setup_figure(scene_id: str, height: int = 520):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def path_figure(runs: tuple[optimizers.RunSpec, ...], height: int = 620):
+def path_figure(runs: tuple[optimizers.RunSpec, ...], height: int = 620, narrow: bool = False):
     """The animated figure of ``runs`` (one surface) at step 0, ready to play from the start
-    (:func:`viz.scenes.from_step_zero`); the runs come from the shared trajectory cache."""
+    (:func:`viz.scenes.from_step_zero`); the runs come from the shared trajectory cache.
+
+    ``narrow``: the figure shares the width with another (teacher mode, several surfaces): its
+    loss panel is about 110 px wide at 1024×768, where plotly turned the step ticks on their
+    side and pushed the axis title onto the slider's "step 103": three level ticks, and the
+    slider's "step 103" under them names the axis."""
     first = runs[0]
     spec = path_figure_dict(
         compute.layers(first.surface, first.surface_params),
@@ -223,6 +240,8 @@ def path_figure(runs: tuple[optimizers.RunSpec, ...], height: int = 620):
         show_arrows=len(runs) == 1,
         height=height,
     )
+    if narrow:
+        spec["layout"]["xaxis2"].update(tickangle=0, nticks=3, title={"text": ""})
     return DictFigure(encode_arrays(scene_figures.from_step_zero(spec)))
 
 
@@ -383,7 +402,7 @@ def playground_state(run: optimizers.RunSpec) -> dict[str, Any]:
 def open_in_playground(scene: lessons.Scene) -> None:
     """Write the scene's chosen run into the Playground's controls and go there."""
     for key, value in playground_state(scene.runs[scene.playground]).items():
-        st.session_state[key] = value
+        set_value(key, value)
     st.switch_page(PLAYGROUND_PAGE)
 
 
@@ -539,10 +558,13 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
         with side:
             verdict(scene, result)
     elif teacher:
-        # Several surfaces: side by side, each chart's legend and step slider would be
-        # crushed at 1024 px; one under the other, each fills the window (TEACHER_CSS).
+        # Several surfaces: side by side under the verdict, each as tall as the window leaves
+        # (TEACHER_SIDE_BY_SIDE_CSS), so the class sees both runs play at once, Play and step
+        # sliders included, at 1024×768. One under the other, each filled the window and the
+        # second was a scroll away (a 150 px contour each, had they shared the height).
         verdict(scene, result)
-        chart_columns = [st.container() for _ in groups]
+        st.html(TEACHER_SIDE_BY_SIDE_CSS)
+        chart_columns = list(st.columns(len(groups), gap="small"))
     else:
         asked, again = st.columns([3, 1], vertical_alignment="center")
         asked.markdown(f"**{scene.question}**")
@@ -562,7 +584,7 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
         )
     for index, (runs, column) in enumerate(zip(groups, chart_columns, strict=True)):
         column.plotly_chart(
-            path_figure(runs, 620),
+            path_figure(runs, 620, narrow=teacher and len(groups) > 1),
             key=f"lesson_chart.{scene.id}.{index}",
             theme=None,
             width="stretch",

@@ -27,6 +27,7 @@ from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from ui import url_values
 
@@ -51,25 +52,44 @@ class _Share:
     notes: list[str] = field(default_factory=list)  # this run's changes made for the user
     note_box: Any = None  # a placeholder at the top of the page for them
     seen: dict[str, Any] = field(default_factory=dict)  # dl_ values at the end of the last run
+    page: str | None = None  # the page of the last run that finished
 
 
 def persist() -> None:
     """Keep every ``dl_`` value alive through runs that do not draw its widget, and start the
     run's URL bookkeeping.
 
-    app.py calls it at the top of every run, before the page. A value the browser has just
-    changed (it differs from the end of the last run) is left alone here: its widget is on
-    this page, and re-assigning it would send it back to the browser with this run, over a
-    newer value the user may have set meanwhile (quick arrow-key presses on the κ slider
-    were lost, one in every few). :func:`finish_run` keeps it if this run does not draw it.
+    app.py calls it at the top of every run, before the page. A value that differs from the
+    end of the last run (:attr:`_Share.seen`):
+
+    - on the same page, the browser has just changed it: it is left alone, its widget is on
+      this page. Re-assigning it would send it back to the browser with this run, over a
+      newer value the user may have set meanwhile (quick arrow-key presses on the κ slider
+      were lost, one in every few);
+    - on a new page, Streamlit has dropped the value its widget last sent (a page change
+      keeps only the widgets the browser lists) and an older one shows through: the last
+      run's value is put back. The app's own changes go through :func:`set_value`, which
+      records them as seen.
     """
-    seen = _share().seen
+    share = _share()
+    same_page = share.page is not None and share.page == _page()
     for key in list(st.session_state):
         if isinstance(key, str) and key.startswith(PREFIX):
             value = st.session_state[key]
-            if key not in seen or _same(seen[key], value):
+            if key not in share.seen or _same(share.seen[key], value):
                 st.session_state[key] = value
+            elif not same_page:
+                st.session_state[key] = share.seen[key]
+    for key in share.seen.keys() - set(st.session_state):
+        if not same_page:  # dropped with its widget on the way to this page
+            st.session_state[key] = share.seen[key]
     start_run()
+
+
+def _page() -> str | None:
+    """The page this run draws (Streamlit's hash of its script), None outside a run."""
+    ctx = get_script_run_ctx()
+    return None if ctx is None else ctx.page_script_hash
 
 
 def keep_undrawn() -> None:
@@ -83,6 +103,7 @@ def keep_undrawn() -> None:
     """
     share = _share()
     share.seen = {}
+    share.page = _page()
     for key in list(st.session_state):
         if isinstance(key, str) and key.startswith(PREFIX):
             share.seen[key] = st.session_state[key]
@@ -196,6 +217,8 @@ def peek(key: str, fallback: float) -> float:
 def set_value(key: str, value: Any) -> None:
     """Set a control's value from a callback (before its widget is drawn in the next run)."""
     st.session_state[key] = value
+    # The app's own change, not one the browser sent: :func:`persist` keeps it.
+    _share().seen[key] = value
 
 
 def note(text: str) -> None:
