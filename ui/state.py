@@ -65,24 +65,28 @@ def persist() -> None:
     - on the same page, the browser has just changed it: it is left alone, its widget is on
       this page. Re-assigning it would send it back to the browser with this run, over a
       newer value the user may have set meanwhile (quick arrow-key presses on the κ slider
-      were lost, one in every few);
+      were lost, one in every few). On the same page no value is re-assigned at all;
     - on a new page, Streamlit has dropped the value its widget last sent (a page change
       keeps only the widgets the browser lists) and an older one shows through: the last
       run's value is put back. The app's own changes go through :func:`set_value`, which
       records them as seen.
     """
     share = _share()
-    same_page = share.page is not None and share.page == _page()
-    for key in list(st.session_state):
-        if isinstance(key, str) and key.startswith(PREFIX):
-            value = st.session_state[key]
-            if key not in share.seen or _same(share.seen[key], value):
+    if share.page is None or share.page != _page():
+        for key in list(st.session_state):
+            if isinstance(key, str) and key.startswith(PREFIX):
+                value = st.session_state[key]
+                if key in share.seen and not _same(share.seen[key], value):
+                    value = share.seen[key]
                 st.session_state[key] = value
-            elif not same_page:
-                st.session_state[key] = share.seen[key]
-    for key in share.seen.keys() - set(st.session_state):
-        if not same_page:  # dropped with its widget on the way to this page
+        for key in share.seen.keys() - set(st.session_state):
+            # Dropped with its widget on the way to this page.
             st.session_state[key] = share.seen[key]
+    # On the same page nothing is re-assigned: the last finished run's keep_undrawn kept the
+    # values of widgets it did not draw (a run stopped for a rerun drops none), and the drawn
+    # ones keep theirs. Re-assigning even an unchanged value sends it back to the browser: a
+    # learning rate pressed back to the value of the last run (→ then ←) came back over the
+    # next press the user had made meanwhile, and the slider ended one stop off.
     start_run()
 
 
