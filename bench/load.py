@@ -63,6 +63,7 @@ from tests.helpers import (  # noqa: E402
     stop_server,
     wait_until_healthy,
 )
+from ui.live_chart import NAME as LIVE_CHART  # noqa: E402
 
 RESULTS = ROOT / "bench" / "load_results.md"
 CHROMIUM = str(CHROMIUM_PATH)
@@ -338,6 +339,18 @@ class BrowserTab:
             await self.context.close()
 
 
+def _chart_spec(element) -> str | None:
+    """The figure's JSON text of a chart element: ``st.plotly_chart``'s spec, or the
+    Playground's in-place chart (ui/live_chart.py, a components-v2 element whose data is the
+    figure's JSON text)."""
+    kind = element.WhichOneof("type")
+    if kind == "plotly_chart":
+        return element.plotly_chart.spec
+    if kind == "bidi_component" and LIVE_CHART in element.bidi_component.component_name:
+        return element.bidi_component.json
+    return None
+
+
 class ProtocolClient:
     """A browser tab without the drawing: Streamlit's websocket protocol, spoken directly.
 
@@ -355,6 +368,8 @@ class ProtocolClient:
         self.page_script_hash = ""
         self.query_string = ""
         self.sliders: dict[str, object] = {}  # key → the latest Slider proto
+        self.shown: dict[str, str] = {}  # key → the value the tab's slider shows
+        self.sent: dict[str, str] = {}  # widget id → the value last sent for it
         self.chart_digest = b""
 
     async def open(self) -> None:
@@ -391,15 +406,19 @@ class ProtocolClient:
             kind = reply.WhichOneof("type")
             if kind == "new_session":
                 self.page_script_hash = reply.new_session.page_script_hash
+            elif kind == "navigation" and reply.navigation.page_script_hash:
+                # The page st.navigation ran (the frontend sends it back with every rerun);
+                # new_session names the main script's hash before a page is picked.
+                self.page_script_hash = reply.navigation.page_script_hash
             elif kind == "page_info_changed":
                 self.query_string = reply.page_info_changed.query_string
             elif kind == "delta" and reply.delta.WhichOneof("type") == "new_element":
                 element = reply.delta.new_element
                 element_kind = element.WhichOneof("type")
                 if element_kind == "slider":
-                    self.sliders[element.slider.id.split("-", 2)[-1]] = element.slider
-                elif element_kind == "plotly_chart" and new_figure is None:
-                    digest = hashlib.blake2b(element.plotly_chart.spec.encode()).digest()
+                    self._slider(element.slider)
+                elif new_figure is None and (spec := _chart_spec(element)) is not None:
+                    digest = hashlib.blake2b(spec.encode()).digest()
                     if digest != self.chart_digest:
                         new_figure = time.perf_counter() - sent
                     self.chart_digest = digest
@@ -413,6 +432,22 @@ class ProtocolClient:
                         raise RuntimeError(f"the run ended with status {status}")
                     return new_figure, time.perf_counter() - sent
 
+    def _slider(self, slider) -> None:
+        """What a tab's slider shows after this reply, as Streamlit's frontend decides it: the
+        server's value when the app set it (``set_value``) or the widget is new (another id:
+        its options changed), else the value the tab itself sent, if it is one of the stops."""
+        key = slider.id.split("-", 2)[-1]
+        sent = self.sent.get(slider.id)
+        self.sliders[key] = slider
+        if not slider.options:  # a numeric slider (the load moves only the select sliders)
+            return
+        if not slider.set_value and sent is not None and sent in slider.options:
+            self.shown[key] = sent
+        elif slider.raw_value:
+            self.shown[key] = slider.raw_value[0]
+        else:  # a select slider's default is an index into its options
+            self.shown[key] = slider.options[int(slider.default[0])]
+
     def rerun_request(self, widget_id: str | None = None, value: str | None = None) -> bytes:
         """The ``BackMsg`` a tab sends to rerun the page (with ``widget_id`` set to ``value``)."""
         message = BackMsg()
@@ -423,6 +458,7 @@ class ProtocolClient:
         context.timezone, context.locale = "UTC", "en-US"
         context.url, context.color_scheme = self.base + "/", "light"
         if widget_id is not None:
+            self.sent[widget_id] = value
             widget = request.widget_states.widgets.add()
             widget.id = widget_id
             widget.string_array_value.data.append(value)
@@ -433,7 +469,7 @@ class ProtocolClient:
         value to receiving the new figure, and to the end of the run."""
         slider = self.sliders[SLIDER_KEYS[label]]
         options = list(slider.options)
-        text = slider.raw_value[0]
+        text = self.shown[SLIDER_KEYS[label]]
         value = options[next_stop(options.index(text), len(options), rng)]
         try:
             figure, finished = await asyncio.wait_for(
@@ -443,7 +479,7 @@ class ProtocolClient:
             raise TimeoutError(
                 f"no end of the run {CHANGE_TIMEOUT_S:g} s after moving {label} {text} → {value}"
             ) from error
-        shown = self.sliders[SLIDER_KEYS[label]].raw_value[0]
+        shown = self.shown[SLIDER_KEYS[label]]
         if shown != value:
             raise RuntimeError(f"{label} shows {shown} after {text} → {value} was sent")
         if figure is None:

@@ -40,18 +40,18 @@ def test_a_protocol_session_moves_sliders_as_a_tab_does(server_base):
         try:
             lr_key = load.SLIDER_KEYS["Learning rate"]
             kappa_key = load.SLIDER_KEYS["Condition number κ"]
-            first_lr = client.sliders[lr_key].raw_value[0]
+            first_lr = client.shown[lr_key]
             first_digest = client.chart_digest
             rng = random.Random(3)
             figure_s, finished_s = await client.change("Learning rate", rng)
-            moved_lr = client.sliders[lr_key].raw_value[0]
+            moved_lr = client.shown[lr_key]
             figure_after_lr = client.chart_digest
             await client.change("Condition number κ", rng)
             return {
                 "first_lr": first_lr,
                 "moved_lr": moved_lr,
-                "lr_after_kappa": client.sliders[lr_key].raw_value[0],
-                "kappa": client.sliders[kappa_key].raw_value[0],
+                "lr_after_kappa": client.shown[lr_key],
+                "kappa": client.shown[kappa_key],
                 "times": (figure_s, finished_s),
                 "digests": (first_digest, figure_after_lr, client.chart_digest),
                 "query": parse_qs(client.query_string),
@@ -88,7 +88,7 @@ def test_the_client_reads_the_value_the_server_shows_not_the_one_it_sent(server_
             slider = client.sliders[load.SLIDER_KEYS["Learning rate"]]
             # Not one of the slider's stops: the app shows another value, and the check sees it.
             await client.rerun(slider.id, "0.123456")
-            return client.sliders[load.SLIDER_KEYS["Learning rate"]].raw_value[0]
+            return client.shown[load.SLIDER_KEYS["Learning rate"]]
         finally:
             await client.close()
 

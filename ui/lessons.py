@@ -557,7 +557,7 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
         chart_columns = [chart]
         with side:
             verdict(scene, result)
-    elif teacher:
+    elif teacher and len(groups) > 1:
         # Several surfaces: side by side under the verdict, each as tall as the window leaves
         # (TEACHER_SIDE_BY_SIDE_CSS), so the class sees both runs play at once, Play and step
         # sliders included, at 1024×768. One under the other, each filled the window and the
@@ -565,6 +565,9 @@ def reveal_view(scene: lessons.Scene, teacher: bool) -> None:
         verdict(scene, result)
         st.html(TEACHER_SIDE_BY_SIDE_CSS)
         chart_columns = list(st.columns(len(groups), gap="small"))
+    elif teacher:  # a network scene: no surface panels, its own figure under the verdict
+        verdict(scene, result)
+        chart_columns = []
     else:
         asked, again = st.columns([3, 1], vertical_alignment="center")
         asked.markdown(f"**{scene.question}**")
