@@ -357,24 +357,29 @@ def standardization_figure(results: dict) -> go.Figure:
         ):
             run = entry[kind]
             kappa = entry[f"kappa_{kind}"]
-            fig.add_trace(
-                go.Scatter(
-                    x=np.arange(run.epochs + 1),
-                    y=run.train_loss,
-                    mode="lines+markers",
-                    name=f"{kind} (κ = {_kappa_text(kappa)})",
-                    line={"color": path_color(index), "dash": dash, "width": 3},
-                    marker={"symbol": symbol, "size": 8, "maxdisplayed": 12},
-                    hovertemplate=f"{kind}: epoch %{{x}}, loss %{{y:.4g}}<extra></extra>",
-                ),
-                row=1,
-                col=column,
-            )
+            look = (path_color(index), dash, symbol)
+            name = f"{kind} (κ = {_kappa_text(kappa)})"
+            fig.add_trace(_epoch_loss_trace(run, name, kind, look), row=1, col=column)
     fig.update_yaxes(type="log", dtick="D2", title_text="training loss", col=1)
     fig.update_yaxes(type="log", dtick="D2")
     fig.update_xaxes(title_text="epoch")
     _legend_below(fig, [trace.name for trace in fig.data])
     return fig
+
+
+def _epoch_loss_trace(run, name: str, hover: str, look: tuple[str, str, str]) -> go.Scatter:
+    """One run's training loss per epoch, a line with a dot every few epochs; ``look`` is
+    (colour, dash, marker symbol), so runs differ by more than their colour."""
+    color, dash, symbol = look
+    return go.Scatter(
+        x=np.arange(run.epochs + 1),
+        y=run.train_loss,
+        mode="lines+markers",
+        name=name,
+        line={"color": color, "dash": dash, "width": 3},
+        marker={"symbol": symbol, "size": 8, "maxdisplayed": 12},
+        hovertemplate=f"{hover}: epoch %{{x}}, loss %{{y:.4g}}<extra></extra>",
+    )
 
 
 def _kappa_text(kappa: float) -> str:
@@ -444,17 +449,7 @@ def hidden_units_figure(runs, labels, units) -> go.Figure:
         color, symbol = path_color(index), OPTIMIZER_SYMBOLS[index % len(OPTIMIZER_SYMBOLS)]
         dash = ("solid", "dash")[index % 2]
         fig.add_trace(
-            go.Scatter(
-                x=np.arange(run.epochs + 1),
-                y=run.train_loss,
-                mode="lines+markers",
-                name=f"{label}: loss",
-                line={"color": color, "dash": dash, "width": 3},
-                marker={"symbol": symbol, "size": 8, "maxdisplayed": 12},
-                hovertemplate=f"{label}: epoch %{{x}}, loss %{{y:.4g}}<extra></extra>",
-            ),
-            row=1,
-            col=1,
+            _epoch_loss_trace(run, f"{label}: loss", label, (color, dash, symbol)), row=1, col=1
         )
         distinct = len(np.unique(np.round(unit[:, :2], 12), axis=0))
         fig.add_trace(
